@@ -1,1 +1,314 @@
-//! (in progress)
+//! Tracker blocking: which request domains to block for a site under the visitor's choices, and
+//! the declarativeNetRequest rules that carry it out.
+//!
+//! A request to domain D from a page of site S is blocked when some service of S's policy lists
+//! D and the visitor denies that service on S, unless another service of S that lists D (or a
+//! domain under D) is allowed: allow wins. Each site gets at most one rule per action (block,
+//! allow), restricted to requests initiated by that site (`initiatorDomains`), so the rules of
+//! site A never touch site B. Rule ids are stable per site through the [`RuleBook`], which keeps
+//! the total inside Chrome's limit and retires the least recently used sites first. This module
+//! does not call the browser; the web layer applies the [`RuleUpdate`] it returns.
+
+use crate::domain::{domain_covers, Host, Site};
+use crate::policy::Policy;
+use crate::prefs::Preferences;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Dynamic rules the extension allows itself: Chrome's guaranteed minimum for dynamic rules
+/// that are not "safe" (counted conservatively, since block rules could be counted either way).
+pub const MAX_DYNAMIC_RULES: u32 = 5_000;
+
+/// Rule ids below this are reserved for global rules (such as the Global Privacy Control header).
+pub const FIRST_SITE_RULE_ID: u32 = 100;
+
+/// Rules one site may have: one per [`SiteAction`].
+pub const RULES_PER_SITE: u32 = 2;
+
+/// How many sites can have rules at once.
+pub const MAX_SITES_WITH_RULES: u32 = (MAX_DYNAMIC_RULES - FIRST_SITE_RULE_ID) / RULES_PER_SITE;
+
+/// The priority table: every rule the extension makes takes its priority from here, so their
+/// order is decided in one place. A higher number wins.
+pub mod priority {
+    /// The global Global Privacy Control header rule.
+    pub const GPC_HEADER: u32 = 1;
+    /// A site's block rule.
+    pub const SITE_BLOCK: u32 = 10;
+    /// A site's allow rule, for allowed services' domains under a blocked domain (allow wins).
+    pub const SITE_ALLOW: u32 = 20;
+}
+
+/// The actions one site's rules take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SiteAction {
+    /// Block requests to denied services' domains.
+    Block,
+    /// Let requests to allowed services' domains through where a block rule would catch them.
+    Allow,
+}
+
+impl SiteAction {
+    const ALL: [SiteAction; 2] = [SiteAction::Block, SiteAction::Allow];
+
+    fn offset(self) -> u32 {
+        match self {
+            SiteAction::Block => 0,
+            SiteAction::Allow => 1,
+        }
+    }
+}
+
+/// What to block for one site.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockPlan {
+    /// Domains whose requests from this site are blocked.
+    pub blocked: BTreeSet<Host>,
+    /// Domains under a blocked domain that an allowed service needs.
+    pub allowed: BTreeSet<Host>,
+}
+
+impl BlockPlan {
+    /// Whether nothing is blocked (the site needs no rules).
+    pub fn is_empty(&self) -> bool {
+        self.blocked.is_empty()
+    }
+
+    /// Whether a request to `host` from the site would be blocked.
+    pub fn blocks(&self, host: &str) -> bool {
+        let covered = |set: &BTreeSet<Host>| set.iter().any(|d| domain_covers(d.as_str(), host));
+        covered(&self.blocked) && !covered(&self.allowed)
+    }
+}
+
+/// The domains to block for `policy`'s site under `prefs`. A paused site blocks nothing.
+pub fn plan(policy: &Policy, prefs: &Preferences) -> BlockPlan {
+    let site = &policy.site;
+    if prefs.is_paused(site) {
+        return BlockPlan::default();
+    }
+    let mut denied = BTreeSet::new();
+    let mut allowed = BTreeSet::new();
+    for service in &policy.services {
+        let (choice, _) = prefs.choice(site, service.category, Some(&service.id));
+        let target = if choice.is_allow() { &mut allowed } else { &mut denied };
+        target.extend(service.domains.iter().cloned());
+    }
+    // Allow wins: a denied domain that an allowed service lists, or that lies under one an
+    // allowed service lists, is not blocked.
+    let blocked: BTreeSet<Host> = denied
+        .into_iter()
+        .filter(|d| !allowed.iter().any(|a| domain_covers(a.as_str(), d.as_str())))
+        .collect();
+    // Allowed domains strictly under a blocked one need an allow rule to get through.
+    let allowed = allowed
+        .into_iter()
+        .filter(|a| blocked.iter().any(|b| domain_covers(b.as_str(), a.as_str())))
+        .collect();
+    BlockPlan { blocked, allowed }
+}
+
+/// A declarativeNetRequest rule, shaped as `chrome.declarativeNetRequest.Rule`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rule {
+    /// Unique among the extension's dynamic rules.
+    pub id: u32,
+    /// From the [`priority`] table.
+    pub priority: u32,
+    /// What the rule does.
+    pub action: RuleAction,
+    /// Which requests it applies to.
+    pub condition: RuleCondition,
+}
+
+/// A rule's action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleAction {
+    /// `block`, `allow` or `modifyHeaders`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Headers to set, for `modifyHeaders`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub request_headers: Option<Vec<HeaderInfo>>,
+}
+
+/// One header a `modifyHeaders` rule sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeaderInfo {
+    /// The header's name.
+    pub header: String,
+    /// `set`.
+    pub operation: String,
+    /// The value.
+    pub value: String,
+}
+
+/// A rule's condition.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleCondition {
+    /// Request domains (each covers its subdomains).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub request_domains: Option<Vec<String>>,
+    /// Initiator domains (each covers its subdomains).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub initiator_domains: Option<Vec<String>>,
+    /// Resource types the rule does not apply to.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub excluded_resource_types: Option<Vec<String>>,
+}
+
+/// The rules that carry out `plan` for `site`, using the rule ids of `slot`.
+pub fn site_rules(site: &Site, slot: u32, plan: &BlockPlan) -> Vec<Rule> {
+    if plan.is_empty() {
+        return Vec::new();
+    }
+    let condition = |domains: &BTreeSet<Host>| RuleCondition {
+        request_domains: Some(domains.iter().map(|d| d.as_str().to_owned()).collect()),
+        initiator_domains: Some(vec![site.as_str().to_owned()]),
+        // A visitor who follows a link to a tracker's own site should get there.
+        excluded_resource_types: Some(vec!["main_frame".to_owned()]),
+    };
+    let mut rules = vec![Rule {
+        id: rule_id(slot, SiteAction::Block),
+        priority: priority::SITE_BLOCK,
+        action: RuleAction {
+            kind: "block".into(),
+            request_headers: None,
+        },
+        condition: condition(&plan.blocked),
+    }];
+    if !plan.allowed.is_empty() {
+        rules.push(Rule {
+            id: rule_id(slot, SiteAction::Allow),
+            priority: priority::SITE_ALLOW,
+            action: RuleAction {
+                kind: "allow".into(),
+                request_headers: None,
+            },
+            condition: condition(&plan.allowed),
+        });
+    }
+    rules
+}
+
+/// The rule that sends `Sec-GPC: 1` with every request.
+pub fn gpc_rule() -> Rule {
+    Rule {
+        id: 1,
+        priority: priority::GPC_HEADER,
+        action: RuleAction {
+            kind: "modifyHeaders".into(),
+            request_headers: Some(vec![HeaderInfo {
+                header: "Sec-GPC".into(),
+                operation: "set".into(),
+                value: "1".into(),
+            }]),
+        },
+        condition: RuleCondition::default(),
+    }
+}
+
+/// The id of `action`'s rule for the site in `slot`.
+pub fn rule_id(slot: u32, action: SiteAction) -> u32 {
+    FIRST_SITE_RULE_ID + slot * RULES_PER_SITE + action.offset()
+}
+
+/// The rule ids of `slot`, for every action.
+pub fn slot_rule_ids(slot: u32) -> Vec<u32> {
+    SiteAction::ALL.iter().map(|a| rule_id(slot, *a)).collect()
+}
+
+/// A change to the dynamic rules, shaped as `chrome.declarativeNetRequest.updateDynamicRules`'
+/// options. Applying it twice gives the same rules (ids are removed before they are added).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleUpdate {
+    /// Rule ids to remove.
+    pub remove_rule_ids: Vec<u32>,
+    /// Rules to add.
+    pub add_rules: Vec<Rule>,
+}
+
+/// One site's place in the [`RuleBook`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotInfo {
+    /// The slot, which fixes the site's rule ids.
+    pub slot: u32,
+    /// When the site's rules were last needed (seconds since the Unix epoch).
+    pub last_used: u64,
+}
+
+/// Which site holds which slot of rule ids. Stored by the web layer so ids stay stable across
+/// restarts. When every slot is taken, the least recently used site gives its slot up; its rules
+/// come back the next time it is visited.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleBook {
+    /// Site → slot.
+    pub sites: BTreeMap<Site, SlotInfo>,
+}
+
+impl RuleBook {
+    /// The rule update that gives `site` the rules for `plan` at `now`: it takes (or keeps) a
+    /// slot, retiring the least recently used site if all are taken, and releases the slot when
+    /// `plan` blocks nothing.
+    pub fn update_site(&mut self, site: &Site, plan: &BlockPlan, now: u64) -> RuleUpdate {
+        self.update_site_within(site, plan, now, MAX_SITES_WITH_RULES)
+    }
+
+    /// [`RuleBook::update_site`] with a smaller capacity, for tests.
+    pub fn update_site_within(&mut self, site: &Site, plan: &BlockPlan, now: u64, capacity: u32) -> RuleUpdate {
+        let mut update = RuleUpdate::default();
+        if plan.is_empty() {
+            if let Some(info) = self.sites.remove(site) {
+                update.remove_rule_ids = slot_rule_ids(info.slot);
+            }
+            return update;
+        }
+        let slot = match self.sites.get_mut(site) {
+            Some(info) => {
+                info.last_used = now;
+                info.slot
+            }
+            None => {
+                let slot = match self.free_slot(capacity) {
+                    Some(slot) => slot,
+                    None => {
+                        let Some((oldest, info)) = self
+                            .sites
+                            .iter()
+                            .min_by_key(|(s, info)| (info.last_used, (*s).clone()))
+                            .map(|(s, info)| (s.clone(), *info))
+                        else {
+                            return update;
+                        };
+                        self.sites.remove(&oldest);
+                        info.slot
+                    }
+                };
+                self.sites.insert(site.clone(), SlotInfo { slot, last_used: now });
+                slot
+            }
+        };
+        update.remove_rule_ids = slot_rule_ids(slot);
+        update.add_rules = site_rules(site, slot, plan);
+        update
+    }
+
+    /// The rule ids every stored site owns; rules with other ids in the site range are strays.
+    pub fn owned_rule_ids(&self) -> BTreeSet<u32> {
+        self.sites.values().flat_map(|info| slot_rule_ids(info.slot)).collect()
+    }
+
+    fn free_slot(&self, capacity: u32) -> Option<u32> {
+        let used: BTreeSet<u32> = self.sites.values().map(|info| info.slot).collect();
+        (0..capacity).find(|slot| !used.contains(slot))
+    }
+}

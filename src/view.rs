@@ -1,1 +1,449 @@
-//! (in progress)
+//! View models: what the popup shows for one site, as rows a page can render without thinking.
+//!
+//! [`site_view`] joins the site's policy state, the visitor's choices, the cookies stored now
+//! and the deletion counts into a [`SiteView`]: categories with their services and cookies
+//! (purpose in the visitor's language, declared and actual expiry in words, status, findings),
+//! then the undeclared or inferred cookies, then the policy-level findings. Every string in it
+//! is plain text; the pages must render it as text.
+
+use crate::audit::{audit_cookie, audit_declaration, Finding};
+use crate::decide::{decide, Context, Cookie, SitePolicy, Verdict};
+use crate::diag::Diagnostic;
+use crate::domain::Site;
+use crate::duration::in_words;
+use crate::known::KnownCookies;
+use crate::policy::{CategoryId, CompiledPolicy, Controller, DocumentKind, Right, StorageEntry, StorageType};
+use crate::prefs::{Choice, ChoiceSource, Preferences};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What is known about a site's policy.
+#[derive(Debug, Clone, Copy)]
+pub enum PolicyState<'a> {
+    /// A valid policy was found.
+    Declared {
+        /// The policy.
+        policy: &'a CompiledPolicy,
+        /// Where it was found.
+        url: &'a str,
+        /// A v1 policy or a converted TCF file.
+        kind: DocumentKind,
+        /// Its warnings.
+        warnings: &'a [Diagnostic],
+    },
+    /// A policy was found but is unusable.
+    Invalid {
+        /// Where it was found.
+        url: &'a str,
+        /// Why it is unusable: its errors and warnings, or the one hard failure.
+        diagnostics: &'a [Diagnostic],
+    },
+    /// The site publishes no policy.
+    NotPublished,
+}
+
+/// Where the panel's information comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Source {
+    /// The site's own policy.
+    Declared {
+        /// Where it was found.
+        url: String,
+    },
+    /// A TCF disclosure file the site serves.
+    Tcf {
+        /// Where it was found.
+        url: String,
+    },
+    /// An invalid policy: the panel falls back to guessing.
+    Invalid {
+        /// Where it was found.
+        url: String,
+    },
+    /// No policy: guessing from known cookies.
+    Guessing,
+}
+
+/// A finding, with its English text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingView {
+    /// The finding's data.
+    pub finding: Finding,
+    /// Its English sentence.
+    pub text: String,
+}
+
+impl From<Finding> for FindingView {
+    fn from(finding: Finding) -> Self {
+        FindingView {
+            text: finding.to_string(),
+            finding,
+        }
+    }
+}
+
+/// A cookie's state in the panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Status {
+    /// Stored, and allowed to stay.
+    Kept,
+    /// Stored, and about to be deleted.
+    Deleting,
+    /// Not stored now; deleted at least once in this session.
+    Deleted,
+    /// Not stored now.
+    NotStored,
+}
+
+/// One row of the cookie table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CookieRow {
+    /// The cookie's name (the declared pattern when none is stored).
+    pub name: String,
+    /// The domain it lives on, when stored.
+    pub domain: Option<String>,
+    /// The service's name, or the platform from the known-cookie table.
+    pub service: Option<String>,
+    /// The service's provider.
+    pub provider: Option<String>,
+    /// Its category, declared or inferred.
+    pub category: Option<CategoryId>,
+    /// What it is for, in the visitor's language.
+    pub purpose: Option<String>,
+    /// Declared lifetime in words ("2 years", "session").
+    pub declared_expiry: Option<String>,
+    /// Actual remaining lifetime in words, when stored.
+    pub actual_expiry: Option<String>,
+    /// Kept, being deleted, deleted or not stored.
+    pub status: Status,
+    /// How many times it was deleted.
+    pub deleted_count: u32,
+    /// Why it is kept or deleted, in English.
+    pub reason: Option<String>,
+    /// Whether this row is a guess from the known-cookie table.
+    pub inferred: bool,
+    /// What the audit found about it.
+    pub findings: Vec<FindingView>,
+}
+
+/// One service of the policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceView {
+    /// Its id (for the switch's message).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its provider.
+    pub provider: Option<String>,
+    /// What it does, in the visitor's language.
+    pub description: Option<String>,
+    /// The provider's privacy policy (https only).
+    pub privacy_policy: Option<String>,
+    /// Allowed or denied on this site.
+    pub choice: Choice,
+    /// Whether that is the default or an override.
+    pub source: ChoiceSource,
+    /// The domains blocked for it under the current choices.
+    pub blocked_domains: Vec<String>,
+    /// All the domains it lists.
+    pub domains: Vec<String>,
+    /// Its cookies.
+    pub cookies: Vec<CookieRow>,
+}
+
+/// One category with its switch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryView {
+    /// Its id.
+    pub id: CategoryId,
+    /// The site's label, or the default name.
+    pub label: String,
+    /// The site's description.
+    pub description: Option<String>,
+    /// Whether the site says it asks consent.
+    pub consent_required: bool,
+    /// Allowed or denied on this site.
+    pub choice: Choice,
+    /// Whether that is the default or an override.
+    pub source: ChoiceSource,
+    /// Its services.
+    pub services: Vec<ServiceView>,
+}
+
+/// Everything the popup shows for one site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteView {
+    /// The site.
+    pub site: String,
+    /// Where the information comes from.
+    pub source: Source,
+    /// When the policy was last updated.
+    pub updated: Option<String>,
+    /// The human-readable policy (https only).
+    pub policy_url: Option<String>,
+    /// Who is responsible.
+    pub controller: Option<Controller>,
+    /// The visitor's rights, as declared.
+    pub rights: Vec<Right>,
+    /// Whether enforcement is paused on this site.
+    pub paused: bool,
+    /// The categories, in display order.
+    pub categories: Vec<CategoryView>,
+    /// Cookies stored for the site that the policy does not declare (or, with no policy, all of
+    /// them, inferred from the known-cookie table).
+    pub other_cookies: Vec<CookieRow>,
+    /// Findings about the policy as a whole.
+    pub findings: Vec<FindingView>,
+    /// The policy's diagnostics (errors for an invalid one, warnings for a valid one).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything [`site_view`] needs.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewInput<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// Its policy state.
+    pub policy: PolicyState<'a>,
+    /// The visitor's choices.
+    pub prefs: &'a Preferences,
+    /// Known cookies.
+    pub known: &'a KnownCookies,
+    /// The cookies stored for the site now.
+    pub cookies: &'a [Cookie],
+    /// Deletions so far, by cookie name.
+    pub deletions: &'a BTreeMap<String, u32>,
+    /// The visitor's language (`fi-FI`).
+    pub language: &'a str,
+    /// Seconds since the Unix epoch.
+    pub now: u64,
+}
+
+/// Builds the panel for one site.
+pub fn site_view(input: &ViewInput<'_>) -> SiteView {
+    let (compiled, source, diagnostics) = match input.policy {
+        PolicyState::Declared {
+            policy,
+            url,
+            kind,
+            warnings,
+        } => {
+            let source = match kind {
+                DocumentKind::CookiePolicy => Source::Declared { url: url.to_owned() },
+                DocumentKind::TcfDisclosure => Source::Tcf { url: url.to_owned() },
+            };
+            (Some(policy), source, warnings.to_vec())
+        }
+        PolicyState::Invalid { url, diagnostics } => (None, Source::Invalid { url: url.to_owned() }, diagnostics.to_vec()),
+        PolicyState::NotPublished => (None, Source::Guessing, Vec::new()),
+    };
+    let ctx = Context {
+        site: input.site,
+        policy: compiled.map_or(SitePolicy::None, SitePolicy::Declared),
+        prefs: input.prefs,
+        known: input.known,
+    };
+    let deleted = |name: &str| input.deletions.get(name).copied().unwrap_or(0);
+    let observed_row = |cookie: &Cookie, base: CookieRow| -> CookieRow {
+        let decision = decide(cookie, &ctx, input.now);
+        let status = match decision.verdict {
+            Verdict::Keep => Status::Kept,
+            Verdict::Delete => Status::Deleting,
+        };
+        CookieRow {
+            domain: Some(cookie.domain.clone()),
+            actual_expiry: Some(match cookie.remaining_seconds(input.now) {
+                None => "session".to_owned(),
+                Some(0) => "expired".to_owned(),
+                Some(seconds) => in_words(seconds),
+            }),
+            status,
+            deleted_count: deleted(&cookie.name),
+            reason: Some(decision.reason.to_string()),
+            ..base
+        }
+    };
+
+    let mut categories = Vec::new();
+    let mut other_cookies = Vec::new();
+    let mut findings = Vec::new();
+    let mut claimed = vec![false; input.cookies.len()];
+
+    if let Some(compiled) = compiled {
+        let policy = compiled.policy();
+        findings.extend(
+            audit_declaration(policy, input.known, input.now)
+                .into_iter()
+                .filter(|f| matches!(f, Finding::PolicyStale { .. }))
+                .map(FindingView::from),
+        );
+        let plan = crate::block::plan(policy, input.prefs);
+        for category in CategoryId::ALL {
+            let services: Vec<_> = policy.services.iter().filter(|s| s.category == category).collect();
+            let info = policy.categories.get(&category);
+            if services.is_empty() && info.is_none() {
+                continue;
+            }
+            let (choice, source) = input.prefs.choice(input.site, category, None);
+            let services = services
+                .into_iter()
+                .map(|service| {
+                    let (choice, source) = input.prefs.choice(input.site, category, Some(&service.id));
+                    let mut cookies = Vec::new();
+                    for entry in &service.storage {
+                        let base = declared_row(service.name.as_str(), service.provider.as_deref(), category, entry, input.language);
+                        let mut seen = false;
+                        for (i, cookie) in input.cookies.iter().enumerate() {
+                            let Some(found) = compiled.lookup(&cookie.name, &cookie.domain, StorageType::Cookie) else { continue };
+                            if !std::ptr::eq(found.entry, entry) {
+                                continue;
+                            }
+                            claimed[i] = true;
+                            seen = true;
+                            let mut row = observed_row(cookie, CookieRow { name: cookie.name.clone(), ..base.clone() });
+                            row.findings = audit_cookie(cookie, compiled, input.known, input.now)
+                                .into_iter()
+                                .map(FindingView::from)
+                                .collect();
+                            cookies.push(row);
+                        }
+                        if !seen {
+                            let times: u32 = input
+                                .deletions
+                                .iter()
+                                .filter(|(name, _)| entry.name.matches(name))
+                                .map(|(_, n)| *n)
+                                .sum();
+                            let mut row = base;
+                            row.deleted_count = times;
+                            row.status = if times > 0 { Status::Deleted } else { Status::NotStored };
+                            if entry.kind == StorageType::Cookie && entry.name.is_exact() {
+                                let domain = entry.domain.as_ref().map_or(policy.site.as_str(), |d| d.as_str());
+                                row.findings = crate::audit::audit_declaration_entry(entry.name.as_str(), domain, category, input.known)
+                                    .into_iter()
+                                    .map(FindingView::from)
+                                    .collect();
+                            }
+                            cookies.push(row);
+                        }
+                    }
+                    ServiceView {
+                        id: service.id.clone(),
+                        name: service.name.clone(),
+                        provider: service.provider.clone(),
+                        description: service.description.as_ref().map(|t| t.pick(input.language).to_owned()),
+                        privacy_policy: service.privacy_policy.clone(),
+                        choice,
+                        source,
+                        blocked_domains: service
+                            .domains
+                            .iter()
+                            .filter(|d| plan.blocks(d.as_str()))
+                            .map(|d| d.as_str().to_owned())
+                            .collect(),
+                        domains: service.domains.iter().map(|d| d.as_str().to_owned()).collect(),
+                        cookies,
+                    }
+                })
+                .collect();
+            categories.push(CategoryView {
+                id: category,
+                label: policy.category_label(category, input.language),
+                description: info.and_then(|i| i.description.as_ref()).map(|t| t.pick(input.language).to_owned()),
+                consent_required: policy.consent_required(category),
+                choice,
+                source,
+                services,
+            });
+        }
+        for (i, cookie) in input.cookies.iter().enumerate() {
+            if claimed[i] {
+                continue;
+            }
+            let base = inferred_row(cookie, input.known);
+            let mut row = observed_row(cookie, base);
+            row.inferred = false;
+            row.findings = audit_cookie(cookie, compiled, input.known, input.now)
+                .into_iter()
+                .map(FindingView::from)
+                .collect();
+            other_cookies.push(row);
+        }
+    } else {
+        for category in CategoryId::ALL {
+            let (choice, source) = input.prefs.choice(input.site, category, None);
+            categories.push(CategoryView {
+                id: category,
+                label: category.default_label().to_owned(),
+                description: None,
+                consent_required: category.default_consent(),
+                choice,
+                source,
+                services: Vec::new(),
+            });
+        }
+        for cookie in input.cookies {
+            let row = observed_row(cookie, inferred_row(cookie, input.known));
+            other_cookies.push(row);
+        }
+    }
+
+    let policy = compiled.map(CompiledPolicy::policy);
+    SiteView {
+        site: input.site.to_string(),
+        source,
+        updated: policy.and_then(|p| p.updated).map(|d| d.to_string()),
+        policy_url: policy.and_then(|p| p.policy_url.clone()),
+        controller: policy.and_then(|p| p.controller.clone()),
+        rights: policy.map(|p| p.rights.clone()).unwrap_or_default(),
+        paused: input.prefs.is_paused(input.site),
+        categories,
+        other_cookies,
+        findings,
+        diagnostics,
+    }
+}
+
+fn declared_row(service: &str, provider: Option<&str>, category: CategoryId, entry: &StorageEntry, language: &str) -> CookieRow {
+    CookieRow {
+        name: entry.name.as_str().to_owned(),
+        domain: None,
+        service: Some(service.to_owned()),
+        provider: provider.map(str::to_owned),
+        category: Some(category),
+        purpose: entry.purpose.as_ref().map(|t| t.pick(language).to_owned()),
+        declared_expiry: entry.max_age_seconds.map(in_words),
+        actual_expiry: None,
+        status: Status::NotStored,
+        deleted_count: 0,
+        reason: None,
+        inferred: false,
+        findings: Vec::new(),
+    }
+}
+
+fn inferred_row(cookie: &Cookie, known: &KnownCookies) -> CookieRow {
+    let k = known.lookup(&cookie.name, &cookie.domain);
+    CookieRow {
+        name: cookie.name.clone(),
+        domain: Some(cookie.domain.clone()),
+        service: k.map(|k| k.platform.clone()),
+        provider: k.map(|k| k.controller.clone()).filter(|c| !c.is_empty()),
+        category: k.map(|k| k.category),
+        purpose: None,
+        declared_expiry: k.map(|k| k.retention_text.clone()).filter(|t| !t.is_empty()),
+        actual_expiry: None,
+        status: Status::Kept,
+        deleted_count: 0,
+        reason: None,
+        inferred: k.is_some(),
+        findings: Vec::new(),
+    }
+}

@@ -4,3 +4,11 @@
 pub mod model;
 
 pub use model::*;
+pub mod compiled;
+pub mod parse;
+pub mod tcf;
+
+pub use compiled::{CompiledPolicy, Declaration};
+pub use parse::{parse, Document, DocumentKind, Limit, PolicyError};
+#[cfg(not(target_arch = "wasm32"))]
+pub mod schema;

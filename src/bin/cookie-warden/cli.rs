@@ -1,0 +1,357 @@
+//! The command-line front end: argument parsing (clap), file and clock access, and printing.
+//! Everything it shows comes from the engine's view model and diagnostics.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use cookie_warden::decide::Cookie;
+use cookie_warden::diag::Diagnostic;
+use cookie_warden::domain::Site;
+use cookie_warden::known::KnownCookies;
+use cookie_warden::policy::{self, CompiledPolicy, Document, DocumentKind, PolicyError};
+use cookie_warden::prefs::{Choice, ChoiceSource, Preferences};
+use cookie_warden::view::{site_view, CookieRow, PolicyState, SiteView, Source, Status, ViewInput};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Check, show and convert machine-readable cookie policies.
+#[derive(Parser)]
+#[command(name = "cookie-warden", version, about)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+    /// Output format.
+    #[arg(long, value_enum, global = true, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a policy; exit 0 only if it is valid (warnings allowed), 1 if not, 2 if unreadable.
+    Validate {
+        /// The policy (or TCF disclosure) file.
+        file: PathBuf,
+        /// The site the policy is published for (checks its `site`).
+        #[arg(long)]
+        site: Option<String>,
+    },
+    /// Show the per-cookie table a visitor would see, with audit findings.
+    Show {
+        /// The policy (or TCF disclosure) file.
+        file: PathBuf,
+        /// A JSON array of cookies as the browser reports them (chrome.cookies.Cookie objects).
+        #[arg(long)]
+        observed: Option<PathBuf>,
+        /// The site the policy is published for.
+        #[arg(long)]
+        site: Option<String>,
+        /// The visitor's language for the policy's texts.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// The time to audit at, in seconds since the Unix epoch (default: now).
+        #[arg(long)]
+        now: Option<u64>,
+    },
+    /// Convert a TCF Vendor Device Storage Disclosure file into a version 1 policy.
+    Convert {
+        /// The disclosure file.
+        file: PathBuf,
+        /// The site the file is published for (default: the site of its first domain).
+        #[arg(long)]
+        site: Option<String>,
+    },
+    /// Print the JSON Schema of the policy format.
+    Schema,
+}
+
+/// Runs the tool.
+pub fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("cookie-warden: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<ExitCode, String> {
+    match &args.command {
+        Command::Validate { file, site } => {
+            let site = parse_site(site.as_deref())?;
+            let outcome = read_policy(file, site.as_ref())?;
+            print_validation(file, &outcome, args.format)
+        }
+        Command::Show {
+            file,
+            observed,
+            site,
+            language,
+            now,
+        } => {
+            let site = parse_site(site.as_deref())?;
+            let document = match read_policy(file, site.as_ref())? {
+                Ok(document) => document,
+                Err(error) => {
+                    return print_validation(file, &Err(error), args.format);
+                }
+            };
+            let cookies = match observed {
+                Some(path) => read_cookies(path)?,
+                None => Vec::new(),
+            };
+            let now = now.unwrap_or_else(unix_now);
+            let view = show(file, &document, &cookies, language, now)?;
+            match args.format {
+                Format::Json => print_json(&view)?,
+                Format::Text => print!("{}", render_view(&view)),
+            }
+            Ok(if document.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Convert { file, site } => {
+            let site = parse_site(site.as_deref())?;
+            let document = read_policy(file, site.as_ref())?.map_err(|e| format!("{}: {e}", file.display()))?;
+            for d in &document.diagnostics {
+                eprintln!("{}: {d}", file.display());
+            }
+            if document.kind != DocumentKind::TcfDisclosure {
+                eprintln!("{}: already a version 1 policy; printed as read", file.display());
+            }
+            let policy = document.policy.as_ref().ok_or("nothing to convert")?;
+            print_json(policy)?;
+            Ok(if document.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Schema => {
+            print_json(&policy::schema::json_schema())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn parse_site(site: Option<&str>) -> Result<Option<Site>, String> {
+    site.map(|s| Site::parse_registrable(s).map_err(|e| format!("--site: {e}")))
+        .transpose()
+}
+
+fn read_policy(file: &Path, site: Option<&Site>) -> Result<Result<Document, PolicyError>, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(policy::parse(&bytes, site))
+}
+
+fn read_cookies(file: &Path) -> Result<Vec<Cookie>, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{}: expected a JSON array of cookies: {e}", file.display()))
+}
+
+fn print_json(value: &impl Serialize) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ValidationReport<'a> {
+    file: String,
+    valid: bool,
+    kind: Option<DocumentKind>,
+    error: Option<String>,
+    diagnostics: &'a [Diagnostic],
+}
+
+fn print_validation(file: &Path, outcome: &Result<Document, PolicyError>, format: Format) -> Result<ExitCode, String> {
+    let (valid, kind, error, diagnostics) = match outcome {
+        Ok(document) => (document.is_valid(), Some(document.kind), None, document.diagnostics.as_slice()),
+        Err(error) => (false, None, Some(error.to_string()), &[][..]),
+    };
+    match format {
+        Format::Json => print_json(&ValidationReport {
+            file: file.display().to_string(),
+            valid,
+            kind,
+            error,
+            diagnostics,
+        })?,
+        Format::Text => {
+            if let Some(error) = &error {
+                println!("{}: error: {error}", file.display());
+            }
+            for d in diagnostics {
+                println!("{}: {d}", file.display());
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count() + usize::from(error.is_some());
+            let warnings = diagnostics.len() + usize::from(error.is_some()) - errors;
+            let what = match kind {
+                Some(DocumentKind::TcfDisclosure) => " (a TCF disclosure file, converted)",
+                _ => "",
+            };
+            if valid {
+                println!("{}: valid{what}, {warnings} warning(s)", file.display());
+            } else {
+                println!("{}: invalid{what}, {errors} error(s), {warnings} warning(s)", file.display());
+            }
+        }
+    }
+    Ok(if valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn show(file: &Path, document: &Document, cookies: &[Cookie], language: &str, now: u64) -> Result<SiteView, String> {
+    let policy = document.policy.clone().ok_or("the policy names no usable site")?;
+    let site = policy.site.clone();
+    let compiled = CompiledPolicy::new(policy);
+    let url = file.display().to_string();
+    let state = if document.is_valid() {
+        PolicyState::Declared {
+            policy: &compiled,
+            url: &url,
+            kind: document.kind,
+            warnings: &document.diagnostics,
+        }
+    } else {
+        PolicyState::Invalid {
+            url: &url,
+            diagnostics: &document.diagnostics,
+        }
+    };
+    let prefs = Preferences::default();
+    let deletions = BTreeMap::new();
+    let owned: Vec<Cookie> = cookies
+        .iter()
+        .filter(|c| c.owner_site().as_ref() == Some(&site))
+        .cloned()
+        .collect();
+    Ok(site_view(&ViewInput {
+        site: &site,
+        policy: state,
+        prefs: &prefs,
+        known: KnownCookies::bundled(),
+        cookies: &owned,
+        deletions: &deletions,
+        language,
+        now,
+    }))
+}
+
+fn choice_word(choice: Choice) -> &'static str {
+    match choice {
+        Choice::Allow => "allowed",
+        Choice::Deny => "denied",
+    }
+}
+
+fn source_words(source: ChoiceSource) -> &'static str {
+    match source {
+        ChoiceSource::Default => "by default",
+        ChoiceSource::SiteCategory | ChoiceSource::SiteService => "on this site",
+    }
+}
+
+fn status_word(row: &CookieRow) -> String {
+    match row.status {
+        Status::Kept => "stored, kept".into(),
+        Status::Deleting => "stored, to be deleted".into(),
+        Status::Deleted => format!("deleted {} time(s)", row.deleted_count),
+        Status::NotStored => "not stored".into(),
+    }
+}
+
+/// The per-cookie table as text.
+pub fn render_view(view: &SiteView) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let source = match &view.source {
+        Source::Declared { url } => format!("declared at {url}"),
+        Source::Tcf { url } => format!("TCF disclosure file at {url}"),
+        Source::Invalid { url } => format!("invalid policy at {url}; guessing from known cookies"),
+        Source::Guessing => "no policy published; guessing from known cookies".into(),
+    };
+    let _ = writeln!(out, "Site: {} ({source})", view.site);
+    if let Some(updated) = &view.updated {
+        let _ = writeln!(out, "Updated: {updated}");
+    }
+    if let Some(c) = &view.controller {
+        let contact: Vec<&str> = [c.address.as_deref(), c.email.as_deref(), c.phone.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let _ = writeln!(out, "Controller: {} ({})", c.name, contact.join("; "));
+    }
+    if !view.rights.is_empty() {
+        let rights: Vec<&str> = view.rights.iter().map(|r| r.id()).collect();
+        let _ = writeln!(out, "Your rights: {}", rights.join(", "));
+    }
+    for f in &view.findings {
+        let _ = writeln!(out, "Finding: {}", f.text);
+    }
+    for d in &view.diagnostics {
+        let _ = writeln!(out, "{d}");
+    }
+    for category in &view.categories {
+        let consent = if category.consent_required { "consent required" } else { "no consent asked" };
+        let _ = writeln!(
+            out,
+            "\n{} [{}] ({consent}): {} {}",
+            category.label,
+            category.id.id(),
+            choice_word(category.choice),
+            source_words(category.source)
+        );
+        for service in &category.services {
+            let provider = service.provider.as_deref().map(|p| format!(" by {p}")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}{provider}: {} {}",
+                service.name,
+                choice_word(service.choice),
+                source_words(service.source)
+            );
+            if !service.blocked_domains.is_empty() {
+                let _ = writeln!(out, "    blocks: {}", service.blocked_domains.join(", "));
+            }
+            for row in &service.cookies {
+                write_row(&mut out, row, "    ");
+            }
+        }
+    }
+    if !view.other_cookies.is_empty() {
+        let _ = writeln!(out, "\nUndeclared or inferred cookies");
+        for row in &view.other_cookies {
+            write_row(&mut out, row, "  ");
+        }
+    }
+    out
+}
+
+fn write_row(out: &mut String, row: &CookieRow, indent: &str) {
+    use std::fmt::Write;
+    let declared = row.declared_expiry.as_deref().unwrap_or("expiry not declared");
+    let service = row.service.as_deref().unwrap_or("unknown service");
+    let category = row.category.map_or("unknown category".to_owned(), |c| c.to_string());
+    let guess = if row.inferred { " (guess)" } else { "" };
+    let _ = writeln!(out, "{indent}{} | {service} | {category}{guess} | {declared} | {}", row.name, status_word(row));
+    if let Some(purpose) = &row.purpose {
+        let _ = writeln!(out, "{indent}  purpose: {purpose}");
+    }
+    if let Some(actual) = &row.actual_expiry {
+        let _ = writeln!(out, "{indent}  expires in: {actual}");
+    }
+    if let Some(reason) = &row.reason {
+        let _ = writeln!(out, "{indent}  why: {reason}");
+    }
+    for f in &row.findings {
+        let _ = writeln!(out, "{indent}  finding: {}", f.text);
+    }
+}
