@@ -174,6 +174,16 @@ impl fmt::Display for Reason {
                 platform,
                 choice,
                 source,
+            } if platform.is_empty() => write!(
+                f,
+                "no policy; guessed as {category} from common cookies, {}",
+                whose(choice, source)
+            ),
+            Reason::Inferred {
+                category,
+                platform,
+                choice,
+                source,
             } => write!(
                 f,
                 "no policy; guessed as {category} ({platform}) from common cookies, {}",

@@ -10,7 +10,7 @@ use crate::audit::{audit_cookie, audit_declaration, Finding};
 use crate::decide::{decide, Context, Cookie, SitePolicy, Verdict};
 use crate::diag::Diagnostic;
 use crate::domain::Site;
-use crate::duration::in_words;
+use crate::duration::{in_words, remaining_in_words, Retention};
 use crate::known::KnownCookies;
 use crate::policy::{CategoryId, CompiledPolicy, Controller, DocumentKind, Right, StorageEntry, StorageType};
 use crate::prefs::{Choice, ChoiceSource, Preferences};
@@ -259,10 +259,9 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         };
         CookieRow {
             domain: Some(cookie.domain.clone()),
-            actual_expiry: Some(match cookie.remaining_seconds(input.now) {
-                None => "session".to_owned(),
-                Some(0) => "expired".to_owned(),
-                Some(seconds) => in_words(seconds),
+            actual_expiry: Some(match cookie.expiration_date {
+                Some(expires) if !cookie.session => remaining_in_words(expires, input.now),
+                _ => "session".to_owned(),
             }),
             status,
             deleted_count: deleted(&cookie.name),
@@ -438,7 +437,11 @@ fn inferred_row(cookie: &Cookie, known: &KnownCookies) -> CookieRow {
         provider: k.map(|k| k.controller.clone()).filter(|c| !c.is_empty()),
         category: k.map(|k| k.category),
         purpose: None,
-        declared_expiry: k.map(|k| k.retention_text.clone()).filter(|t| !t.is_empty()),
+        declared_expiry: k.and_then(|k| match k.retention {
+            Retention::Session => Some("session".to_owned()),
+            Retention::Seconds(seconds) => Some(in_words(seconds)),
+            Retention::Persistent | Retention::Unknown => Some(k.retention_text.clone()).filter(|t| !t.is_empty()),
+        }),
         actual_expiry: None,
         status: Status::Kept,
         deleted_count: 0,

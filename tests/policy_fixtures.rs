@@ -42,15 +42,31 @@ fn policy_fixtures_match_their_expectations() {
     }
 }
 
+/// TCF files as the extension meets them: served by a site (example.com) about its vendor.
 #[test]
 fn tcf_fixtures_match_their_expectations() {
+    let site = Site::of_host("example.com");
     let dir = fixtures().join("tcf");
     let files = json_files(&dir);
     assert!(files.len() >= 4, "fixtures missing from {}", dir.display());
     for file in files {
         let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        check_expect(&file.with_extension("expected"), &outcome(&bytes, None));
+        check_expect(&file.with_extension("expected"), &outcome(&bytes, site.as_ref()));
     }
+}
+
+/// Without a site (the command-line `convert`), a TCF file belongs to the site of its first
+/// domain, and that site's own domains are not tracker domains of its own policy.
+#[test]
+fn a_tcf_file_without_a_site_takes_its_first_domain() {
+    let bytes = std::fs::read(fixtures().join("tcf/adnetwork.json")).unwrap_or_default();
+    let document = policy::parse(&bytes, None).unwrap_or_else(|e| panic!("{e}"));
+    let policy = document.policy.unwrap_or_else(|| panic!("no policy"));
+    assert_eq!(policy.site.as_str(), "adnetwork.example");
+    let domains: Vec<&str> = policy.services[0].domains.iter().map(|d| d.as_str()).collect();
+    assert_eq!(domains, ["static.adnetwork-cdn.example"]);
+    let nothing = br#"{"disclosures": [{"identifier": "x", "type": "cookie", "maxAgeSeconds": 1}]}"#;
+    assert_eq!(policy::parse(nothing, None), Err(policy::PolicyError::TcfWithoutSite));
 }
 
 fn services_json(count: usize, storage_per_service: usize, domains_per_service: usize) -> String {
