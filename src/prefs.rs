@@ -306,7 +306,7 @@ fn read_sites(value: &Value, place: &Place, diagnostics: &mut Vec<Diagnostic>) -
     for (key, entry) in map {
         let inner = place.field(key);
         let Some(site) = Site::of_host(key).filter(|s| s.as_str() == key) else {
-            diagnostics.push(Diagnostic::warning(&inner, "not a site name; dropped"));
+            diagnostics.push(Diagnostic::warning(&inner, "not a registrable domain (such as example.com); dropped"));
             continue;
         };
         let Value::Object(fields) = entry else {

@@ -282,7 +282,7 @@ pub struct StorageEntry {
     #[cfg_attr(not(target_arch = "wasm32"), schemars(with = "String", length(min = 1, max = 4096)))]
     pub name: NamePattern,
     /// Where it is stored; cookies by default.
-    #[serde(rename = "type", skip_serializing_if = "is_cookie")]
+    #[serde(default, rename = "type", skip_serializing_if = "is_cookie")]
     pub kind: StorageType,
     /// The domain the cookie lives on; the policy's site when absent. Covers subdomains.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -292,7 +292,7 @@ pub struct StorageEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_age_seconds: Option<u64>,
     /// Whether the expiry is renewed on each visit.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub refresh: bool,
     /// What the cookie is for.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -325,10 +325,11 @@ pub struct Service {
     /// The category the service belongs to.
     pub category: CategoryId,
     /// The domains the service's requests go to; each covers its subdomains.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(not(target_arch = "wasm32"), schemars(with = "Vec<String>", length(max = 200)))]
     pub domains: Vec<Host>,
     /// The cookies and storage keys the service sets.
+    #[serde(default)]
     pub storage: Vec<StorageEntry>,
 }
 
@@ -355,16 +356,16 @@ pub struct Policy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_url: Option<String>,
     /// Where the policy applies (`EEA`, `CH`, ...).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub jurisdictions: Vec<String>,
     /// Who is responsible for the data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub controller: Option<Controller>,
     /// The rights the visitor has.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rights: Vec<Right>,
     /// What the site says about each category.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub categories: BTreeMap<CategoryId, CategoryInfo>,
     /// The services the site uses.
     pub services: Vec<Service>,

@@ -1,0 +1,166 @@
+//! Tracker blocking: the plan (which domains) and the rules (how), as tables.
+
+use cookie_warden::block::{self, plan, priority, BlockPlan, RuleBook, MAX_SITES_WITH_RULES};
+use cookie_warden::domain::Site;
+use cookie_warden::policy::{self, CategoryId, Policy};
+use cookie_warden::prefs::{Choice, Preferences};
+
+fn policy_of(bytes: &[u8]) -> Policy {
+    let document = policy::parse(bytes, None).unwrap_or_else(|e| panic!("{e}"));
+    document
+        .valid_policy()
+        .cloned()
+        .unwrap_or_else(|| panic!("invalid: {:?}", document.diagnostics))
+}
+
+fn kaltiot() -> Policy {
+    policy_of(include_bytes!("../examples/kaltiot.cookie-policy.json"))
+}
+
+fn site(name: &str) -> Site {
+    Site::of_host(name).unwrap_or_else(|| panic!("{name}"))
+}
+
+fn blocked(plan: &BlockPlan) -> Vec<&str> {
+    plan.blocked.iter().map(|d| d.as_str()).collect()
+}
+
+type Edit = fn(&mut Preferences, &Site);
+
+#[test]
+fn the_seed_site_blocks_its_denied_trackers() {
+    let policy = kaltiot();
+    let none: Edit = |_, _| {};
+    let cases: &[(&str, Edit, &[&str])] = &[
+        (
+            "defaults: statistics denied, functional allowed",
+            none,
+            &["analytics.google.com", "google-analytics.com", "leadfeeder.com", "lfeeder.com"],
+        ),
+        (
+            "statistics allowed",
+            |p, s| p.set_category(s, CategoryId::Statistics, Some(Choice::Allow)),
+            &[],
+        ),
+        (
+            "only Leadfeeder denied",
+            |p, s| {
+                p.set_category(s, CategoryId::Statistics, Some(Choice::Allow));
+                p.set_service(s, "leadfeeder", Some(Choice::Deny));
+            },
+            &["leadfeeder.com", "lfeeder.com"],
+        ),
+        (
+            "functional denied too",
+            |p, s| p.set_category(s, CategoryId::Functional, Some(Choice::Deny)),
+            &[
+                "analytics.google.com",
+                "google-analytics.com",
+                "googletagmanager.com",
+                "leadfeeder.com",
+                "lfeeder.com",
+            ],
+        ),
+        ("paused", |p, s| p.set_paused(s, true), &[]),
+    ];
+    for (name, edit, expected) in cases {
+        let mut prefs = Preferences::default();
+        edit(&mut prefs, &policy.site);
+        assert_eq!(blocked(&plan(&policy, &prefs)), *expected, "{name}");
+    }
+}
+
+#[test]
+fn allow_wins_for_shared_domains() {
+    let policy = policy_of(
+        br#"{"version": 1, "site": "example.com", "services": [
+            {"id": "gtm", "name": "Tag Manager", "category": "functional", "domains": ["googletagmanager.com"], "storage": []},
+            {"id": "ads", "name": "Ads", "category": "marketing", "domains": ["googletagmanager.com", "ads.example.net"], "storage": []},
+            {"id": "google", "name": "Google", "category": "marketing", "domains": ["google.com"], "storage": []},
+            {"id": "maps", "name": "Maps", "category": "functional", "domains": ["maps.google.com"], "storage": []}
+        ]}"#,
+    );
+    let plan = plan(&policy, &Preferences::default());
+    assert_eq!(blocked(&plan), ["ads.example.net", "google.com"]);
+    let allowed: Vec<&str> = plan.allowed.iter().map(|d| d.as_str()).collect();
+    assert_eq!(allowed, ["maps.google.com"]);
+    let cases = [
+        ("googletagmanager.com", false),
+        ("www.googletagmanager.com", false),
+        ("ads.example.net", true),
+        ("x.ads.example.net", true),
+        ("google.com", true),
+        ("www.google.com", true),
+        ("maps.google.com", false),
+        ("tiles.maps.google.com", false),
+        ("example.net", false),
+    ];
+    for (host, expected) in cases {
+        assert_eq!(plan.blocks(host), expected, "{host}");
+    }
+    let rules = block::site_rules(&policy.site, 0, &plan);
+    assert_eq!(rules.len(), 2, "one rule per action");
+    assert!(rules[1].priority > rules[0].priority, "the allow rule outranks the block rule");
+}
+
+#[test]
+fn rules_are_scoped_to_the_site_and_have_stable_ids() {
+    let policy = kaltiot();
+    let prefs = Preferences::default();
+    let plan = plan(&policy, &prefs);
+    let mut book = RuleBook::default();
+    let first = book.update_site(&policy.site, &plan, 1_000);
+    assert_eq!(first.add_rules.len(), 1);
+    let rule = &first.add_rules[0];
+    assert_eq!(rule.priority, priority::SITE_BLOCK);
+    assert_eq!(rule.action.kind, "block");
+    assert_eq!(rule.condition.initiator_domains.as_deref(), Some(&["kaltiot.com".to_owned()][..]));
+    assert_eq!(
+        rule.condition.request_domains.as_deref(),
+        Some(&["analytics.google.com", "google-analytics.com", "leadfeeder.com", "lfeeder.com"].map(String::from)[..])
+    );
+    assert_eq!(rule.condition.excluded_resource_types.as_deref(), Some(&["main_frame".to_owned()][..]));
+    assert!(first.remove_rule_ids.contains(&rule.id), "updates replace the slot's rules");
+
+    // The same update again gives the same ids: applying it twice is harmless.
+    let again = book.update_site(&policy.site, &plan, 2_000);
+    assert_eq!(again, first);
+
+    // Another site gets other ids.
+    let other = book.update_site(&site("example.com"), &plan, 3_000);
+    assert!(other.add_rules.iter().all(|r| !first.remove_rule_ids.contains(&r.id)));
+    assert_eq!(other.add_rules[0].condition.initiator_domains.as_deref(), Some(&["example.com".to_owned()][..]));
+
+    // Allowing everything removes the site's rules and frees its slot.
+    let mut allow = prefs.clone();
+    allow.set_category(&policy.site, CategoryId::Statistics, Some(Choice::Allow));
+    let cleared = book.update_site(&policy.site, &block::plan(&policy, &allow), 4_000);
+    assert!(cleared.add_rules.is_empty());
+    assert_eq!(cleared.remove_rule_ids, first.remove_rule_ids);
+    assert!(!book.sites.contains_key(&policy.site));
+}
+
+#[test]
+fn a_full_rule_book_retires_the_least_recently_used_site() {
+    let policy = kaltiot();
+    let plan = plan(&policy, &Preferences::default());
+    let mut book = RuleBook::default();
+    for (i, name) in ["a.com", "b.com", "c.com"].iter().enumerate() {
+        book.update_site_within(&site(name), &plan, i as u64, 3);
+    }
+    // a.com is used again, so b.com is now the least recently used.
+    book.update_site_within(&site("a.com"), &plan, 10, 3);
+    let update = book.update_site_within(&site("d.com"), &plan, 11, 3);
+    let sites: Vec<&str> = book.sites.keys().map(Site::as_str).collect();
+    assert_eq!(sites, ["a.com", "c.com", "d.com"]);
+    assert_eq!(book.sites[&site("d.com")].slot, 1, "d.com takes b.com's slot");
+    assert_eq!(update.remove_rule_ids, block::slot_rule_ids(1), "b.com's rules are replaced");
+    assert_eq!(update.add_rules[0].condition.initiator_domains.as_deref(), Some(&["d.com".to_owned()][..]));
+}
+
+#[test]
+fn the_rule_budget_stays_inside_chromes_limit() {
+    let highest_id = block::rule_id(MAX_SITES_WITH_RULES - 1, block::SiteAction::Allow);
+    assert!(highest_id <= block::MAX_DYNAMIC_RULES, "{highest_id}");
+    assert!(block::gpc_rule().id < block::FIRST_SITE_RULE_ID);
+}

@@ -1,0 +1,97 @@
+//! Stored choices: every fixture under `tests/fixtures/prefs/` is loaded, and the preferences it
+//! becomes (as stored JSON) and what the loader said are compared with the `.expected` file.
+//! Older versions are migrated; damaged parts fall back to defaults; the rest is kept.
+
+mod common;
+
+use common::{check_expect, fixtures, json_files};
+use cookie_warden::domain::Site;
+use cookie_warden::policy::CategoryId;
+use cookie_warden::prefs::{Choice, ChoiceSource, Preferences, PREFS_VERSION};
+use serde_json::{json, Value};
+
+fn loaded(stored: &Value) -> String {
+    let (prefs, diagnostics) = Preferences::load(stored);
+    let mut out = String::new();
+    for d in &diagnostics {
+        out.push_str(&format!("{d}\n"));
+    }
+    out.push_str(&serde_json::to_string_pretty(&prefs.to_json()).unwrap_or_default());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn stored_preferences_fixtures_load_as_expected() {
+    let dir = fixtures().join("prefs");
+    let files = json_files(&dir);
+    assert!(files.len() >= 5, "fixtures missing from {}", dir.display());
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let stored: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        check_expect(&file.with_extension("expected"), &loaded(&stored));
+    }
+}
+
+#[test]
+fn anything_at_all_in_storage_loads_without_panicking() {
+    let cases = [
+        json!(null),
+        json!(42),
+        json!("{\"version\": 2, \"defa"),
+        json!([1, 2, 3]),
+        json!({"version": "two"}),
+        json!({"version": 2, "sites": [1]}),
+        json!({"version": 2, "sites": {"kaltiot.com": {"categories": [true]}}}),
+        json!({"version": 2, "defaults": null}),
+    ];
+    for stored in cases {
+        let (prefs, _) = Preferences::load(&stored);
+        assert_eq!(prefs.version, PREFS_VERSION, "{stored}");
+    }
+    let (prefs, diagnostics) = Preferences::load(&json!(null));
+    assert_eq!(prefs, Preferences::default());
+    assert!(diagnostics.is_empty(), "nothing stored yet is not a problem");
+}
+
+#[test]
+fn saved_preferences_load_back_unchanged() {
+    let site = Site::of_host("kaltiot.com").unwrap_or_else(|| panic!("site"));
+    let mut prefs = Preferences::default();
+    prefs.set_category(&site, CategoryId::Statistics, Some(Choice::Allow));
+    prefs.set_service(&site, "leadfeeder", Some(Choice::Deny));
+    prefs.set_paused(&Site::of_host("example.org").unwrap_or_else(|| panic!("site")), true);
+    prefs.defaults.insert(CategoryId::Marketing, Choice::Allow);
+    prefs.global_privacy_control = false;
+    let (back, diagnostics) = Preferences::load(&prefs.to_json());
+    assert_eq!(back, prefs);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+}
+
+#[test]
+fn choices_resolve_service_then_category_then_default() {
+    let site = Site::of_host("kaltiot.com").unwrap_or_else(|| panic!("site"));
+    let mut prefs = Preferences::default();
+    let stats = CategoryId::Statistics;
+    assert_eq!(prefs.choice(&site, stats, Some("leadfeeder")), (Choice::Deny, ChoiceSource::Default));
+    prefs.set_category(&site, stats, Some(Choice::Allow));
+    assert_eq!(prefs.choice(&site, stats, Some("leadfeeder")), (Choice::Allow, ChoiceSource::SiteCategory));
+    prefs.set_service(&site, "leadfeeder", Some(Choice::Deny));
+    assert_eq!(prefs.choice(&site, stats, Some("leadfeeder")), (Choice::Deny, ChoiceSource::SiteService));
+    assert_eq!(prefs.choice(&site, stats, Some("google-analytics-4")), (Choice::Allow, ChoiceSource::SiteCategory));
+    // Removing every override forgets the site.
+    prefs.set_service(&site, "leadfeeder", None);
+    prefs.set_category(&site, stats, None);
+    assert!(prefs.sites.is_empty());
+    // The built-in defaults.
+    let defaults: Vec<(CategoryId, Choice)> = CategoryId::ALL.iter().map(|c| (*c, prefs.default_for(*c))).collect();
+    assert_eq!(
+        defaults,
+        [
+            (CategoryId::Necessary, Choice::Allow),
+            (CategoryId::Functional, Choice::Allow),
+            (CategoryId::Statistics, Choice::Deny),
+            (CategoryId::Marketing, Choice::Deny),
+        ]
+    );
+}
