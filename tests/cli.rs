@@ -1,0 +1,124 @@
+//! The command-line tool, run as a site owner would run it.
+
+mod common;
+
+use common::fixtures;
+use std::process::Command;
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/kaltiot.cookie-policy.json");
+
+/// Runs the tool; returns (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_cookie-warden"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cookie-warden {args:?}: {e}"));
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn fixture(path: &str) -> String {
+    fixtures().join(path).display().to_string()
+}
+
+#[test]
+fn validate_exits_zero_only_for_a_valid_policy() {
+    let wrong = fixture("policies/wrong-types-deep.json");
+    let other = fixture("policies/other-site.json");
+    let html = fixture("policies/html.json");
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (vec!["validate", EXAMPLE], 0, "valid, 0 warning(s)"),
+        (vec!["validate", EXAMPLE, "--site", "kaltiot.com"], 0, "valid"),
+        (vec!["validate", EXAMPLE, "--site", "example.com"], 1, "site: policy is for kaltiot.com, not example.com"),
+        (
+            vec!["validate", &wrong],
+            1,
+            "error: services[1].storage[0].maxAgeSeconds: expected a non-negative integer, found \"two years\"",
+        ),
+        (vec!["validate", &other, "--site", "example.com"], 1, "invalid, 1 error(s), 0 warning(s)"),
+        (vec!["validate", &html], 1, "error: the document is not JSON: it looks like HTML"),
+        (vec!["validate", "/nonexistent/policy.json"], 2, ""),
+        (vec!["validate", EXAMPLE, "--site", "https://x"], 2, ""),
+    ];
+    for (args, code, expected) in cases {
+        let (got, stdout, stderr) = run(&args);
+        assert_eq!(got, code, "{args:?}\n{stdout}\n{stderr}");
+        assert!(stdout.contains(expected), "{args:?}: {expected:?} not in\n{stdout}");
+    }
+}
+
+#[test]
+fn validate_speaks_json_for_machines() {
+    let (code, stdout, _) = run(&["validate", &fixture("policies/bare-star.json"), "--format", "json"]);
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["diagnostics"][0]["place"], "services[0].storage[0].name");
+    assert_eq!(report["diagnostics"][0]["severity"], "error");
+}
+
+#[test]
+fn show_prints_the_visitors_table() {
+    let (code, stdout, stderr) = run(&["show", EXAMPLE]);
+    assert_eq!(code, 0, "{stderr}");
+    for expected in [
+        "_ga | Google Analytics 4 | Statistics | 2 years",
+        "_ga_* | Google Analytics 4 | Statistics | 2 years",
+        "_lfa | Leadfeeder | Statistics | 2 years",
+        "Statistics / Analytics [statistics] (consent required): denied by default",
+        "blocks: google-analytics.com, analytics.google.com",
+        "Controller: Kaltiot Technologies Oy",
+        "finding: _lfa is declared as Statistics but is commonly used for Marketing (Leadfeeder)",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} not in\n{stdout}");
+    }
+}
+
+#[test]
+fn show_audits_observed_cookies() {
+    let observed = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/kaltiot.observed-cookies.json");
+    let (code, stdout, stderr) = run(&["show", EXAMPLE, "--observed", observed, "--now", "1795910400"]);
+    assert_eq!(code, 0, "{stderr}");
+    for expected in [
+        "_ga_K4LT10T | Google Analytics 4 | Statistics | 2 years | stored, to be deleted",
+        "finding: _ga_K4LT10T lives longer than declared: 4 years left, 2 years declared",
+        "finding: _fbp is not declared in the policy (commonly Marketing by Facebook)",
+        "Undeclared or inferred cookies",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} not in\n{stdout}");
+    }
+    assert!(!stdout.contains("IDE"), "another site's cookie is not this site's business:\n{stdout}");
+
+    let (code, stdout, _) = run(&["show", EXAMPLE, "--observed", observed, "--now", "1795910400", "--format", "json"]);
+    assert_eq!(code, 0);
+    let view: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(view["site"], "kaltiot.com");
+    assert_eq!(view["categories"][1]["services"][0]["cookies"][0]["name"], "_ga");
+}
+
+#[test]
+fn convert_turns_a_tcf_file_into_a_valid_policy() {
+    let (code, stdout, stderr) = run(&["convert", &fixture("tcf/adnetwork.json"), "--site", "example.com"]);
+    assert_eq!(code, 0, "{stderr}");
+    let converted = std::env::temp_dir().join(format!("cw-converted-{}.json", std::process::id()));
+    std::fs::write(&converted, &stdout).unwrap_or_else(|e| panic!("{e}"));
+    let path = converted.display().to_string();
+    let (code, report, _) = run(&["validate", &path, "--site", "example.com"]);
+    let _ = std::fs::remove_file(&converted);
+    assert_eq!(code, 0, "{report}\n{stdout}");
+    assert!(stdout.contains("\"category\": \"marketing\""), "{stdout}");
+}
+
+#[test]
+fn the_checked_in_schema_is_the_generated_one() {
+    let (code, stdout, _) = run(&["schema"]);
+    assert_eq!(code, 0);
+    let checked_in = include_str!("../schema/cookie-policy.schema.json");
+    assert!(
+        stdout == checked_in,
+        "schema/cookie-policy.schema.json is out of date: run `cargo run -- schema > schema/cookie-policy.schema.json`"
+    );
+}
