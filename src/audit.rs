@@ -83,7 +83,10 @@ pub struct KnownAs {
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Finding::Undeclared { cookie, known_as: None } => write!(f, "{cookie} is not declared in the policy"),
+            Finding::Undeclared {
+                cookie,
+                known_as: None,
+            } => write!(f, "{cookie} is not declared in the policy"),
             Finding::Undeclared {
                 cookie,
                 known_as: Some(k),
@@ -102,7 +105,10 @@ impl fmt::Display for Finding {
                 in_words(*actual_seconds),
                 in_words(*declared_seconds)
             ),
-            Finding::SessionDeclaredPersistent { cookie, actual_seconds } => write!(
+            Finding::SessionDeclaredPersistent {
+                cookie,
+                actual_seconds,
+            } => write!(
                 f,
                 "{cookie} is declared as a session cookie but persists for {}",
                 in_words(*actual_seconds)
@@ -117,7 +123,10 @@ impl fmt::Display for Finding {
                 known_as.category, known_as.platform
             ),
             Finding::PolicyStale { updated, months } => {
-                write!(f, "the policy was last updated on {updated}, {months} months ago")
+                write!(
+                    f,
+                    "the policy was last updated on {updated}, {months} months ago"
+                )
             }
         }
     }
@@ -134,9 +143,21 @@ pub fn audit_declaration(policy: &Policy, known: &KnownCookies, now: u64) -> Vec
         }
     }
     for service in &policy.services {
-        for entry in service.storage.iter().filter(|e| e.kind == StorageType::Cookie && e.name.is_exact()) {
-            let domain = entry.domain.as_ref().map_or(policy.site.as_str(), |d| d.as_str());
-            findings.extend(audit_declaration_entry(entry.name.as_str(), domain, service.category, known));
+        for entry in service
+            .storage
+            .iter()
+            .filter(|e| e.kind == StorageType::Cookie && e.name.is_exact())
+        {
+            let domain = entry
+                .domain
+                .as_ref()
+                .map_or(policy.site.as_str(), |d| d.as_str());
+            findings.extend(audit_declaration_entry(
+                entry.name.as_str(),
+                domain,
+                service.category,
+                known,
+            ));
         }
     }
     findings
@@ -144,11 +165,21 @@ pub fn audit_declaration(policy: &Policy, known: &KnownCookies, now: u64) -> Vec
 
 /// The finding, if any, about one exact-named declared cookie living on `domain`: declared as
 /// `declared` but commonly used for another category.
-pub fn audit_declaration_entry(name: &str, domain: &str, declared: CategoryId, known: &KnownCookies) -> Option<Finding> {
+pub fn audit_declaration_entry(
+    name: &str,
+    domain: &str,
+    declared: CategoryId,
+    known: &KnownCookies,
+) -> Option<Finding> {
     category_mismatch(name, domain, declared, known)
 }
 
-fn category_mismatch(name: &str, domain: &str, declared: CategoryId, known: &KnownCookies) -> Option<Finding> {
+fn category_mismatch(
+    name: &str,
+    domain: &str,
+    declared: CategoryId,
+    known: &KnownCookies,
+) -> Option<Finding> {
     let k = known.lookup(name, domain)?;
     (k.category != declared).then(|| Finding::CategoryMismatch {
         cookie: name.to_owned(),
@@ -161,7 +192,12 @@ fn category_mismatch(name: &str, domain: &str, declared: CategoryId, known: &Kno
 }
 
 /// What one observed cookie of the policy's site shows at `now`.
-pub fn audit_cookie(cookie: &Cookie, policy: &CompiledPolicy, known: &KnownCookies, now: u64) -> Vec<Finding> {
+pub fn audit_cookie(
+    cookie: &Cookie,
+    policy: &CompiledPolicy,
+    known: &KnownCookies,
+    now: u64,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let Some(found) = policy.lookup(&cookie.name, &cookie.domain, StorageType::Cookie) else {
         findings.push(Finding::Undeclared {
@@ -173,7 +209,9 @@ pub fn audit_cookie(cookie: &Cookie, policy: &CompiledPolicy, known: &KnownCooki
         });
         return findings;
     };
-    if let (Some(declared), Some(actual)) = (found.entry.max_age_seconds, cookie.remaining_seconds(now)) {
+    if let (Some(declared), Some(actual)) =
+        (found.entry.max_age_seconds, cookie.remaining_seconds(now))
+    {
         if declared == 0 && actual > 0 {
             findings.push(Finding::SessionDeclaredPersistent {
                 cookie: cookie.name.clone(),
@@ -187,6 +225,11 @@ pub fn audit_cookie(cookie: &Cookie, policy: &CompiledPolicy, known: &KnownCooki
             });
         }
     }
-    findings.extend(category_mismatch(&cookie.name, &cookie.domain, found.service.category, known));
+    findings.extend(category_mismatch(
+        &cookie.name,
+        &cookie.domain,
+        found.service.category,
+        known,
+    ));
     findings
 }

@@ -93,19 +93,31 @@ pub fn plan(policy: &Policy, prefs: &Preferences) -> BlockPlan {
     let mut allowed = BTreeSet::new();
     for service in &policy.services {
         let (choice, _) = prefs.choice(site, service.category, Some(&service.id));
-        let target = if choice.is_allow() { &mut allowed } else { &mut denied };
+        let target = if choice.is_allow() {
+            &mut allowed
+        } else {
+            &mut denied
+        };
         target.extend(service.domains.iter().cloned());
     }
     // Allow wins: a denied domain that an allowed service lists, or that lies under one an
     // allowed service lists, is not blocked.
     let blocked: BTreeSet<Host> = denied
         .into_iter()
-        .filter(|d| !allowed.iter().any(|a| domain_covers(a.as_str(), d.as_str())))
+        .filter(|d| {
+            !allowed
+                .iter()
+                .any(|a| domain_covers(a.as_str(), d.as_str()))
+        })
         .collect();
     // Allowed domains strictly under a blocked one need an allow rule to get through.
     let allowed = allowed
         .into_iter()
-        .filter(|a| blocked.iter().any(|b| domain_covers(b.as_str(), a.as_str())))
+        .filter(|a| {
+            blocked
+                .iter()
+                .any(|b| domain_covers(b.as_str(), a.as_str()))
+        })
         .collect();
     BlockPlan { blocked, allowed }
 }
@@ -264,7 +276,13 @@ impl RuleBook {
     }
 
     /// [`RuleBook::update_site`] with a smaller capacity, for tests.
-    pub fn update_site_within(&mut self, site: &Site, plan: &BlockPlan, now: u64, capacity: u32) -> RuleUpdate {
+    pub fn update_site_within(
+        &mut self,
+        site: &Site,
+        plan: &BlockPlan,
+        now: u64,
+        capacity: u32,
+    ) -> RuleUpdate {
         let mut update = RuleUpdate::default();
         if plan.is_empty() {
             if let Some(info) = self.sites.remove(site) {
@@ -293,7 +311,13 @@ impl RuleBook {
                         info.slot
                     }
                 };
-                self.sites.insert(site.clone(), SlotInfo { slot, last_used: now });
+                self.sites.insert(
+                    site.clone(),
+                    SlotInfo {
+                        slot,
+                        last_used: now,
+                    },
+                );
                 slot
             }
         };
@@ -304,7 +328,10 @@ impl RuleBook {
 
     /// The rule ids every stored site owns; rules with other ids in the site range are strays.
     pub fn owned_rule_ids(&self) -> BTreeSet<u32> {
-        self.sites.values().flat_map(|info| slot_rule_ids(info.slot)).collect()
+        self.sites
+            .values()
+            .flat_map(|info| slot_rule_ids(info.slot))
+            .collect()
     }
 
     fn free_slot(&self, capacity: u32) -> Option<u32> {

@@ -24,7 +24,9 @@ impl Date {
         }
         let number = |range: std::ops::Range<usize>| -> Option<u32> {
             let part = text.get(range)?;
-            part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+            part.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| part.parse().ok())?
         };
         let year = i32::try_from(number(0..4)?).ok()?;
         let month = u8::try_from(number(5..7)?).ok()?;
@@ -41,8 +43,7 @@ impl Date {
 
     /// Whole months from `self` to `later` (0 when `later` is not after it).
     pub fn months_until(&self, later: &Date) -> u32 {
-        let months = (i64::from(later.year) - i64::from(self.year)) * 12
-            + i64::from(later.month)
+        let months = (i64::from(later.year) - i64::from(self.year)) * 12 + i64::from(later.month)
             - i64::from(self.month)
             - i64::from(later.day < self.day);
         u32::try_from(months.max(0)).unwrap_or(u32::MAX)

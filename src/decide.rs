@@ -80,7 +80,11 @@ impl Cookie {
             return None;
         }
         let now = now as f64;
-        Some(if expires <= now { 0 } else { (expires - now).min(u64::MAX as f64) as u64 })
+        Some(if expires <= now {
+            0
+        } else {
+            (expires - now).min(u64::MAX as f64) as u64
+        })
     }
 }
 
@@ -167,7 +171,11 @@ impl fmt::Display for Reason {
                 choice,
                 source,
                 ..
-            } => write!(f, "declared as {category} ({service_name}), {}", whose(choice, source)),
+            } => write!(
+                f,
+                "declared as {category} ({service_name}), {}",
+                whose(choice, source)
+            ),
             Reason::Undeclared => f.write_str("not declared in the site's policy"),
             Reason::Inferred {
                 category,
@@ -189,7 +197,9 @@ impl fmt::Display for Reason {
                 "no policy; guessed as {category} ({platform}) from common cookies, {}",
                 whose(choice, source)
             ),
-            Reason::NoPolicyNotActing => f.write_str("no policy, and you chose not to act on such sites"),
+            Reason::NoPolicyNotActing => {
+                f.write_str("no policy, and you chose not to act on such sites")
+            }
             Reason::Unknown => f.write_str("no policy, and not a commonly known cookie"),
             Reason::Expired => f.write_str("already expired"),
         }
@@ -218,7 +228,11 @@ pub struct Decision {
 
 impl Decision {
     fn new(choice: Choice, reason: Reason) -> Decision {
-        let verdict = if choice.is_allow() { Verdict::Keep } else { Verdict::Delete };
+        let verdict = if choice.is_allow() {
+            Verdict::Keep
+        } else {
+            Verdict::Delete
+        };
         Decision { verdict, reason }
     }
 
@@ -240,30 +254,36 @@ pub fn decide(cookie: &Cookie, ctx: &Context<'_>, now: u64) -> Decision {
         return Decision::keep(Reason::Expired);
     }
     match ctx.policy {
-        SitePolicy::Declared(policy) => match policy.lookup(&cookie.name, &cookie.domain, StorageType::Cookie) {
-            Some(found) => {
-                let category = found.service.category;
-                let (choice, source) = ctx.prefs.choice(ctx.site, category, Some(&found.service.id));
-                Decision::new(
-                    choice,
-                    Reason::Declared {
-                        category,
-                        service_id: found.service.id.clone(),
-                        service_name: found.service.name.clone(),
+        SitePolicy::Declared(policy) => {
+            match policy.lookup(&cookie.name, &cookie.domain, StorageType::Cookie) {
+                Some(found) => {
+                    let category = found.service.category;
+                    let (choice, source) =
+                        ctx.prefs
+                            .choice(ctx.site, category, Some(&found.service.id));
+                    Decision::new(
                         choice,
-                        source,
+                        Reason::Declared {
+                            category,
+                            service_id: found.service.id.clone(),
+                            service_name: found.service.name.clone(),
+                            choice,
+                            source,
+                        },
+                    )
+                }
+                None => match ctx.prefs.undeclared {
+                    UndeclaredAction::Keep => Decision::keep(Reason::Undeclared),
+                    UndeclaredAction::Delete => Decision {
+                        verdict: Verdict::Delete,
+                        reason: Reason::Undeclared,
                     },
-                )
-            }
-            None => match ctx.prefs.undeclared {
-                UndeclaredAction::Keep => Decision::keep(Reason::Undeclared),
-                UndeclaredAction::Delete => Decision {
-                    verdict: Verdict::Delete,
-                    reason: Reason::Undeclared,
                 },
-            },
-        },
-        SitePolicy::None if !ctx.prefs.act_without_policy => Decision::keep(Reason::NoPolicyNotActing),
+            }
+        }
+        SitePolicy::None if !ctx.prefs.act_without_policy => {
+            Decision::keep(Reason::NoPolicyNotActing)
+        }
         SitePolicy::None => match ctx.known.lookup(&cookie.name, &cookie.domain) {
             Some(known) => {
                 let (choice, source) = ctx.prefs.choice(ctx.site, known.category, None);

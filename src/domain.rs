@@ -104,7 +104,8 @@ impl Site {
     /// Checks that `text` is itself a registrable domain, as a policy's `site` must be.
     pub fn parse_registrable(text: &str) -> Result<Site, SiteError> {
         let host = Host::parse(text).map_err(SiteError::Host)?;
-        let site = Site::of_host(host.as_str()).ok_or_else(|| SiteError::Host(HostError::Invalid(text.into())))?;
+        let site = Site::of_host(host.as_str())
+            .ok_or_else(|| SiteError::Host(HostError::Invalid(text.into())))?;
         if site.0 != host.0 {
             return Err(SiteError::NotRegistrable {
                 found: host.0,
@@ -152,7 +153,9 @@ pub enum SiteError {
 pub fn host_of_url(url: &str) -> Option<&str> {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next()?;
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let host = if authority.starts_with('[') {
         authority.split_inclusive(']').next()?
     } else {
@@ -256,7 +259,11 @@ mod tests {
             ("localhost", "localhost"),
         ];
         for (host, site) in cases {
-            assert_eq!(Site::of_host(host).map(|s| s.0), Some(site.to_owned()), "{host}");
+            assert_eq!(
+                Site::of_host(host).map(|s| s.0),
+                Some(site.to_owned()),
+                "{host}"
+            );
         }
         assert_eq!(
             Site::of_url("https://www.kaltiot.com:8443/x?y").map(|s| s.0),

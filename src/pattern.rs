@@ -156,9 +156,21 @@ mod tests {
 
     #[test]
     fn exact_beats_pattern_and_longer_literal_beats_shorter() {
-        assert_eq!(pattern("_ga").specificity_cmp(&pattern("_ga*")), Ordering::Less);
-        assert_eq!(pattern("_ga_*").specificity_cmp(&pattern("_g*")), Ordering::Less);
-        assert_eq!(pattern("_g*").specificity_cmp(&pattern("_ga_*")), Ordering::Greater);
-        assert_eq!(pattern("a*").specificity_cmp(&pattern("*a")), Ordering::Equal);
+        assert_eq!(
+            pattern("_ga").specificity_cmp(&pattern("_ga*")),
+            Ordering::Less
+        );
+        assert_eq!(
+            pattern("_ga_*").specificity_cmp(&pattern("_g*")),
+            Ordering::Less
+        );
+        assert_eq!(
+            pattern("_g*").specificity_cmp(&pattern("_ga_*")),
+            Ordering::Greater
+        );
+        assert_eq!(
+            pattern("a*").specificity_cmp(&pattern("*a")),
+            Ordering::Equal
+        );
     }
 }

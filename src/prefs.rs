@@ -110,7 +110,10 @@ impl Default for Preferences {
     fn default() -> Self {
         Preferences {
             version: PREFS_VERSION,
-            defaults: CategoryId::ALL.into_iter().map(|c| (c, builtin_default(c))).collect(),
+            defaults: CategoryId::ALL
+                .into_iter()
+                .map(|c| (c, builtin_default(c)))
+                .collect(),
             undeclared: UndeclaredAction::Keep,
             act_without_policy: true,
             global_privacy_control: true,
@@ -121,7 +124,10 @@ impl Default for Preferences {
 
 /// Necessary and functional allowed, statistics and marketing denied.
 pub fn builtin_default(category: CategoryId) -> Choice {
-    Choice::from_allowed(matches!(category, CategoryId::Necessary | CategoryId::Functional))
+    Choice::from_allowed(matches!(
+        category,
+        CategoryId::Necessary | CategoryId::Functional
+    ))
 }
 
 impl Preferences {
@@ -135,7 +141,12 @@ impl Preferences {
 
     /// The choice for a cookie or request of `category` (and `service`, when declared) on
     /// `site`: a service override beats a category override, which beats the default.
-    pub fn choice(&self, site: &Site, category: CategoryId, service: Option<&str>) -> (Choice, ChoiceSource) {
+    pub fn choice(
+        &self,
+        site: &Site,
+        category: CategoryId,
+        service: Option<&str>,
+    ) -> (Choice, ChoiceSource) {
         if let Some(site_choices) = self.sites.get(site) {
             if let Some(choice) = service.and_then(|id| site_choices.services.get(id)) {
                 return (*choice, ChoiceSource::SiteService);
@@ -207,7 +218,10 @@ impl Preferences {
             other => {
                 diagnostics.push(Diagnostic::error(
                     &root,
-                    format!("expected saved choices, found {}; defaults used", crate::policy::parse::describe(other)),
+                    format!(
+                        "expected saved choices, found {}; defaults used",
+                        crate::policy::parse::describe(other)
+                    ),
                 ));
                 return (prefs, diagnostics);
             }
@@ -215,7 +229,10 @@ impl Preferences {
         let version = match map.get("version").and_then(Value::as_u64) {
             Some(v) => v,
             None => {
-                diagnostics.push(Diagnostic::warning(&root.field("version"), "missing or not a number; read as version 1"));
+                diagnostics.push(Diagnostic::warning(
+                    &root.field("version"),
+                    "missing or not a number; read as version 1",
+                ));
                 1
             }
         };
@@ -225,7 +242,9 @@ impl Preferences {
             if version > PREFS_VERSION {
                 diagnostics.push(Diagnostic::warning(
                     &root.field("version"),
-                    format!("written by a newer version ({version}); read as version {PREFS_VERSION}"),
+                    format!(
+                        "written by a newer version ({version}); read as version {PREFS_VERSION}"
+                    ),
                 ));
             }
             map
@@ -234,20 +253,29 @@ impl Preferences {
         let read = |field: &str, diagnostics: &mut Vec<Diagnostic>| -> Option<Value> {
             let value = map.get(field)?.clone();
             if value.is_null() {
-                diagnostics.push(Diagnostic::warning(&root.field(field), "missing; default used"));
+                diagnostics.push(Diagnostic::warning(
+                    &root.field(field),
+                    "missing; default used",
+                ));
                 return None;
             }
             Some(value)
         };
         if let Some(value) = read("defaults", &mut diagnostics) {
-            if let Some(defaults) = read_category_map(&value, &root.field("defaults"), &mut diagnostics) {
+            if let Some(defaults) =
+                read_category_map(&value, &root.field("defaults"), &mut diagnostics)
+            {
                 prefs.defaults.extend(defaults);
             }
         }
         if let Some(value) = read("undeclared", &mut diagnostics) {
             match serde_json::from_value(value.clone()) {
                 Ok(v) => prefs.undeclared = v,
-                Err(_) => diagnostics.push(bad(&root.field("undeclared"), "\"keep\" or \"delete\"", &value)),
+                Err(_) => diagnostics.push(bad(
+                    &root.field("undeclared"),
+                    "\"keep\" or \"delete\"",
+                    &value,
+                )),
             }
         }
         for (field, slot) in [
@@ -271,11 +299,18 @@ impl Preferences {
 fn bad(place: &Place, expected: &str, found: &Value) -> Diagnostic {
     Diagnostic::error(
         place,
-        format!("expected {expected}, found {}; default used", crate::policy::parse::describe(found)),
+        format!(
+            "expected {expected}, found {}; default used",
+            crate::policy::parse::describe(found)
+        ),
     )
 }
 
-fn read_category_map(value: &Value, place: &Place, diagnostics: &mut Vec<Diagnostic>) -> Option<BTreeMap<CategoryId, Choice>> {
+fn read_category_map(
+    value: &Value,
+    place: &Place,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<BTreeMap<CategoryId, Choice>> {
     let Value::Object(map) = value else {
         diagnostics.push(bad(place, "an object of category → allow/deny", value));
         return None;
@@ -297,7 +332,11 @@ fn read_category_map(value: &Value, place: &Place, diagnostics: &mut Vec<Diagnos
     Some(out)
 }
 
-fn read_sites(value: &Value, place: &Place, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<Site, SiteChoices> {
+fn read_sites(
+    value: &Value,
+    place: &Place,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<Site, SiteChoices> {
     let mut sites = BTreeMap::new();
     let Value::Object(map) = value else {
         diagnostics.push(bad(place, "an object of site → choices", value));
@@ -306,7 +345,10 @@ fn read_sites(value: &Value, place: &Place, diagnostics: &mut Vec<Diagnostic>) -
     for (key, entry) in map {
         let inner = place.field(key);
         let Some(site) = Site::of_host(key).filter(|s| s.as_str() == key) else {
-            diagnostics.push(Diagnostic::warning(&inner, "not a registrable domain (such as example.com); dropped"));
+            diagnostics.push(Diagnostic::warning(
+                &inner,
+                "not a registrable domain (such as example.com); dropped",
+            ));
             continue;
         };
         let Value::Object(fields) = entry else {
@@ -315,7 +357,8 @@ fn read_sites(value: &Value, place: &Place, diagnostics: &mut Vec<Diagnostic>) -
         };
         let mut choices = SiteChoices::default();
         if let Some(v) = fields.get("categories") {
-            choices.categories = read_category_map(v, &inner.field("categories"), diagnostics).unwrap_or_default();
+            choices.categories =
+                read_category_map(v, &inner.field("categories"), diagnostics).unwrap_or_default();
         }
         if let Some(v) = fields.get("services") {
             match v {
@@ -325,7 +368,11 @@ fn read_sites(value: &Value, place: &Place, diagnostics: &mut Vec<Diagnostic>) -
                             Ok(c) => {
                                 choices.services.insert(id.clone(), c);
                             }
-                            Err(_) => diagnostics.push(bad(&inner.field("services").field(id), "\"allow\" or \"deny\"", choice)),
+                            Err(_) => diagnostics.push(bad(
+                                &inner.field("services").field(id),
+                                "\"allow\" or \"deny\"",
+                                choice,
+                            )),
                         }
                     }
                 }

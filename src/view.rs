@@ -12,7 +12,9 @@ use crate::diag::Diagnostic;
 use crate::domain::Site;
 use crate::duration::{in_words, remaining_in_words, Retention};
 use crate::known::KnownCookies;
-use crate::policy::{CategoryId, CompiledPolicy, Controller, DocumentKind, Right, StorageEntry, StorageType};
+use crate::policy::{
+    CategoryId, CompiledPolicy, Controller, DocumentKind, Right, StorageEntry, StorageType,
+};
 use crate::prefs::{Choice, ChoiceSource, Preferences};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -236,12 +238,22 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
             warnings,
         } => {
             let source = match kind {
-                DocumentKind::CookiePolicy => Source::Declared { url: url.to_owned() },
-                DocumentKind::TcfDisclosure => Source::Tcf { url: url.to_owned() },
+                DocumentKind::CookiePolicy => Source::Declared {
+                    url: url.to_owned(),
+                },
+                DocumentKind::TcfDisclosure => Source::Tcf {
+                    url: url.to_owned(),
+                },
             };
             (Some(policy), source, warnings.to_vec())
         }
-        PolicyState::Invalid { url, diagnostics } => (None, Source::Invalid { url: url.to_owned() }, diagnostics.to_vec()),
+        PolicyState::Invalid { url, diagnostics } => (
+            None,
+            Source::Invalid {
+                url: url.to_owned(),
+            },
+            diagnostics.to_vec(),
+        ),
         PolicyState::NotPublished => (None, Source::Guessing, Vec::new()),
     };
     let ctx = Context {
@@ -285,7 +297,11 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         );
         let plan = crate::block::plan(policy, input.prefs);
         for category in CategoryId::ALL {
-            let services: Vec<_> = policy.services.iter().filter(|s| s.category == category).collect();
+            let services: Vec<_> = policy
+                .services
+                .iter()
+                .filter(|s| s.category == category)
+                .collect();
             let info = policy.categories.get(&category);
             if services.is_empty() && info.is_none() {
                 continue;
@@ -294,19 +310,36 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
             let services = services
                 .into_iter()
                 .map(|service| {
-                    let (choice, source) = input.prefs.choice(input.site, category, Some(&service.id));
+                    let (choice, source) =
+                        input.prefs.choice(input.site, category, Some(&service.id));
                     let mut cookies = Vec::new();
                     for entry in &service.storage {
-                        let base = declared_row(service.name.as_str(), service.provider.as_deref(), category, entry, input.language);
+                        let base = declared_row(
+                            service.name.as_str(),
+                            service.provider.as_deref(),
+                            category,
+                            entry,
+                            input.language,
+                        );
                         let mut seen = false;
                         for (i, cookie) in input.cookies.iter().enumerate() {
-                            let Some(found) = compiled.lookup(&cookie.name, &cookie.domain, StorageType::Cookie) else { continue };
+                            let Some(found) =
+                                compiled.lookup(&cookie.name, &cookie.domain, StorageType::Cookie)
+                            else {
+                                continue;
+                            };
                             if !std::ptr::eq(found.entry, entry) {
                                 continue;
                             }
                             claimed[i] = true;
                             seen = true;
-                            let mut row = observed_row(cookie, CookieRow { name: cookie.name.clone(), ..base.clone() });
+                            let mut row = observed_row(
+                                cookie,
+                                CookieRow {
+                                    name: cookie.name.clone(),
+                                    ..base.clone()
+                                },
+                            );
                             row.findings = audit_cookie(cookie, compiled, input.known, input.now)
                                 .into_iter()
                                 .map(FindingView::from)
@@ -322,13 +355,25 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                                 .sum();
                             let mut row = base;
                             row.deleted_count = times;
-                            row.status = if times > 0 { Status::Deleted } else { Status::NotStored };
+                            row.status = if times > 0 {
+                                Status::Deleted
+                            } else {
+                                Status::NotStored
+                            };
                             if entry.kind == StorageType::Cookie && entry.name.is_exact() {
-                                let domain = entry.domain.as_ref().map_or(policy.site.as_str(), |d| d.as_str());
-                                row.findings = crate::audit::audit_declaration_entry(entry.name.as_str(), domain, category, input.known)
-                                    .into_iter()
-                                    .map(FindingView::from)
-                                    .collect();
+                                let domain = entry
+                                    .domain
+                                    .as_ref()
+                                    .map_or(policy.site.as_str(), |d| d.as_str());
+                                row.findings = crate::audit::audit_declaration_entry(
+                                    entry.name.as_str(),
+                                    domain,
+                                    category,
+                                    input.known,
+                                )
+                                .into_iter()
+                                .map(FindingView::from)
+                                .collect();
                             }
                             cookies.push(row);
                         }
@@ -337,7 +382,10 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                         id: service.id.clone(),
                         name: service.name.clone(),
                         provider: service.provider.clone(),
-                        description: service.description.as_ref().map(|t| t.pick(input.language).to_owned()),
+                        description: service
+                            .description
+                            .as_ref()
+                            .map(|t| t.pick(input.language).to_owned()),
                         privacy_policy: service.privacy_policy.clone(),
                         choice,
                         source,
@@ -347,7 +395,11 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                             .filter(|d| plan.blocks(d.as_str()))
                             .map(|d| d.as_str().to_owned())
                             .collect(),
-                        domains: service.domains.iter().map(|d| d.as_str().to_owned()).collect(),
+                        domains: service
+                            .domains
+                            .iter()
+                            .map(|d| d.as_str().to_owned())
+                            .collect(),
                         cookies,
                     }
                 })
@@ -355,7 +407,9 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
             categories.push(CategoryView {
                 id: category,
                 label: policy.category_label(category, input.language),
-                description: info.and_then(|i| i.description.as_ref()).map(|t| t.pick(input.language).to_owned()),
+                description: info
+                    .and_then(|i| i.description.as_ref())
+                    .map(|t| t.pick(input.language).to_owned()),
                 consent_required: policy.consent_required(category),
                 choice,
                 source,
@@ -410,7 +464,13 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
     }
 }
 
-fn declared_row(service: &str, provider: Option<&str>, category: CategoryId, entry: &StorageEntry, language: &str) -> CookieRow {
+fn declared_row(
+    service: &str,
+    provider: Option<&str>,
+    category: CategoryId,
+    entry: &StorageEntry,
+    language: &str,
+) -> CookieRow {
     CookieRow {
         name: entry.name.as_str().to_owned(),
         domain: None,
@@ -440,7 +500,9 @@ fn inferred_row(cookie: &Cookie, known: &KnownCookies) -> CookieRow {
         declared_expiry: k.and_then(|k| match k.retention {
             Retention::Session => Some("session".to_owned()),
             Retention::Seconds(seconds) => Some(in_words(seconds)),
-            Retention::Persistent | Retention::Unknown => Some(k.retention_text.clone()).filter(|t| !t.is_empty()),
+            Retention::Persistent | Retention::Unknown => {
+                Some(k.retention_text.clone()).filter(|t| !t.is_empty())
+            }
         }),
         actual_expiry: None,
         status: Status::Kept,

@@ -16,9 +16,17 @@ const TWO_YEARS: u64 = 63_072_000;
 
 fn kaltiot() -> CompiledPolicy {
     let site = Site::of_host("kaltiot.com");
-    let document = policy::parse(include_bytes!("../examples/kaltiot.cookie-policy.json"), site.as_ref())
-        .unwrap_or_else(|e| panic!("{e}"));
-    CompiledPolicy::new(document.valid_policy().cloned().unwrap_or_else(|| panic!("invalid")))
+    let document = policy::parse(
+        include_bytes!("../examples/kaltiot.cookie-policy.json"),
+        site.as_ref(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    CompiledPolicy::new(
+        document
+            .valid_policy()
+            .cloned()
+            .unwrap_or_else(|| panic!("invalid")),
+    )
 }
 
 fn cookie(name: &str, domain: &str, lifetime: Option<u64>) -> Cookie {
@@ -57,10 +65,17 @@ fn observed_cookies_are_checked_against_the_declaration() {
             cookie("_fbp", ".kaltiot.com", Some(90 * DAY)),
             &["_fbp is not declared in the policy (commonly Marketing by Facebook)"],
         ),
-        (cookie("my_pref", "www.kaltiot.com", None), &["my_pref is not declared in the policy"]),
+        (
+            cookie("my_pref", "www.kaltiot.com", None),
+            &["my_pref is not declared in the policy"],
+        ),
     ];
     for (cookie, expected) in cases {
-        assert_eq!(codes(&audit_cookie(cookie, &policy, known, NOW)), *expected, "{cookie:?}");
+        assert_eq!(
+            codes(&audit_cookie(cookie, &policy, known, NOW)),
+            *expected,
+            "{cookie:?}"
+        );
     }
 }
 
@@ -74,8 +89,16 @@ fn a_session_declaration_with_a_persistent_cookie_is_reported() {
     .unwrap_or_else(|e| panic!("{e}"));
     let policy = CompiledPolicy::new(document.policy.unwrap_or_else(|| panic!("no policy")));
     let known = KnownCookies::bundled();
-    let persistent = audit_cookie(&cookie("sid", "www.example.com", Some(30 * DAY)), &policy, known, NOW);
-    assert_eq!(codes(&persistent), ["sid is declared as a session cookie but persists for 30 days"]);
+    let persistent = audit_cookie(
+        &cookie("sid", "www.example.com", Some(30 * DAY)),
+        &policy,
+        known,
+        NOW,
+    );
+    assert_eq!(
+        codes(&persistent),
+        ["sid is declared as a session cookie but persists for 30 days"]
+    );
     let session = audit_cookie(&cookie("sid", "www.example.com", None), &policy, known, NOW);
     assert!(session.is_empty(), "{session:?}");
 }
@@ -93,7 +116,10 @@ fn the_declaration_alone_shows_staleness_and_category_mismatches() {
         }
     };
     let fresh = codes(&audit_declaration(policy.policy(), known, at("2026-04-27")));
-    assert_eq!(fresh, ["_lfa is declared as Statistics but is commonly used for Marketing (Leadfeeder)"]);
+    assert_eq!(
+        fresh,
+        ["_lfa is declared as Statistics but is commonly used for Marketing (Leadfeeder)"]
+    );
     let stale = codes(&audit_declaration(policy.policy(), known, at("2026-04-28")));
     assert_eq!(
         stale,
@@ -104,8 +130,17 @@ fn the_declaration_alone_shows_staleness_and_category_mismatches() {
     );
 }
 
-fn view(policy: Option<&CompiledPolicy>, cookies: &[Cookie], prefs: &Preferences, language: &str, deletions: &BTreeMap<String, u32>) -> SiteView {
-    let site = policy.map_or_else(|| Site::of_host("example.org"), |p| Some(p.policy().site.clone()));
+fn view(
+    policy: Option<&CompiledPolicy>,
+    cookies: &[Cookie],
+    prefs: &Preferences,
+    language: &str,
+    deletions: &BTreeMap<String, u32>,
+) -> SiteView {
+    let site = policy.map_or_else(
+        || Site::of_host("example.org"),
+        |p| Some(p.policy().site.clone()),
+    );
     let site = site.unwrap_or_else(|| panic!("site"));
     let state = match policy {
         Some(policy) => PolicyState::Declared {
@@ -151,11 +186,24 @@ fn the_panel_lists_declared_cookies_with_purpose_expiry_and_status() {
     assert_eq!(view.site, "kaltiot.com");
     assert!(matches!(view.source, Source::Declared { .. }));
     assert_eq!(view.updated.as_deref(), Some("2025-04-28"));
-    assert_eq!(view.controller.as_ref().map(|c| c.name.as_str()), Some("Kaltiot Technologies Oy"));
-    assert!(view.findings.iter().any(|f| matches!(f.finding, Finding::PolicyStale { .. })));
+    assert_eq!(
+        view.controller.as_ref().map(|c| c.name.as_str()),
+        Some("Kaltiot Technologies Oy")
+    );
+    assert!(view
+        .findings
+        .iter()
+        .any(|f| matches!(f.finding, Finding::PolicyStale { .. })));
 
     let ids: Vec<CategoryId> = view.categories.iter().map(|c| c.id).collect();
-    assert_eq!(ids, [CategoryId::Functional, CategoryId::Statistics, CategoryId::Marketing]);
+    assert_eq!(
+        ids,
+        [
+            CategoryId::Functional,
+            CategoryId::Statistics,
+            CategoryId::Marketing
+        ]
+    );
     let statistics = &view.categories[1];
     assert_eq!(statistics.label, "Statistics / Analytics");
     assert_eq!(statistics.choice, Choice::Deny);
@@ -167,19 +215,36 @@ fn the_panel_lists_declared_cookies_with_purpose_expiry_and_status() {
     assert_eq!(ga.declared_expiry.as_deref(), Some("2 years"));
     assert_eq!(ga.actual_expiry.as_deref(), Some("2 years"));
     assert_eq!(ga.status, Status::Deleting);
-    assert!(ga.purpose.as_deref().is_some_and(|p| p.contains("visitor statistics")), "{:?}", ga.purpose);
+    assert!(
+        ga.purpose
+            .as_deref()
+            .is_some_and(|p| p.contains("visitor statistics")),
+        "{:?}",
+        ga.purpose
+    );
 
     let pattern = row(&view, CategoryId::Statistics, "google-analytics-4", "_ga_*");
-    assert_eq!((pattern.status, pattern.deleted_count), (Status::Deleted, 2));
+    assert_eq!(
+        (pattern.status, pattern.deleted_count),
+        (Status::Deleted, 2)
+    );
     let lfa = row(&view, CategoryId::Statistics, "leadfeeder", "_lfa");
     assert_eq!((lfa.status, lfa.deleted_count), (Status::Deleted, 3));
     assert_eq!(lfa.declared_expiry.as_deref(), Some("2 years"));
     assert_eq!(lfa.findings.len(), 1, "{:?}", lfa.findings);
 
-    let ga_service = view.categories[1].services.iter().find(|s| s.id == "google-analytics-4");
-    let blocked = ga_service.map(|s| s.blocked_domains.clone()).unwrap_or_default();
+    let ga_service = view.categories[1]
+        .services
+        .iter()
+        .find(|s| s.id == "google-analytics-4");
+    let blocked = ga_service
+        .map(|s| s.blocked_domains.clone())
+        .unwrap_or_default();
     assert_eq!(blocked, ["google-analytics.com", "analytics.google.com"]);
-    let gtm = view.categories[0].services.iter().find(|s| s.id == "google-tag-manager");
+    let gtm = view.categories[0]
+        .services
+        .iter()
+        .find(|s| s.id == "google-tag-manager");
     assert_eq!(gtm.map(|s| s.blocked_domains.len()), Some(0));
 
     let undeclared: Vec<(&str, Status, usize)> = view
@@ -193,19 +258,38 @@ fn the_panel_lists_declared_cookies_with_purpose_expiry_and_status() {
 #[test]
 fn the_panel_speaks_the_visitors_language_when_the_policy_does() {
     let policy = kaltiot();
-    let view = view(Some(&policy), &[], &Preferences::default(), "fi-FI", &BTreeMap::new());
+    let view = view(
+        Some(&policy),
+        &[],
+        &Preferences::default(),
+        "fi-FI",
+        &BTreeMap::new(),
+    );
     let statistics = &view.categories[1];
-    assert_ne!(statistics.label, "Statistics / Analytics", "Finnish label expected");
+    assert_ne!(
+        statistics.label, "Statistics / Analytics",
+        "Finnish label expected"
+    );
     let ga = row(&view, CategoryId::Statistics, "google-analytics-4", "_ga");
     let english = row(
-        &self::view(Some(&policy), &[], &Preferences::default(), "en", &BTreeMap::new()),
+        &self::view(
+            Some(&policy),
+            &[],
+            &Preferences::default(),
+            "en",
+            &BTreeMap::new(),
+        ),
         CategoryId::Statistics,
         "google-analytics-4",
         "_ga",
     )
     .purpose
     .clone();
-    assert!(ga.purpose.is_some() && ga.purpose != english, "{:?} vs {english:?}", ga.purpose);
+    assert!(
+        ga.purpose.is_some() && ga.purpose != english,
+        "{:?} vs {english:?}",
+        ga.purpose
+    );
 }
 
 #[test]
@@ -234,6 +318,12 @@ fn without_a_policy_the_panel_says_it_is_guessing() {
             ("own", None, false, Status::Kept),
         ]
     );
-    assert_eq!(view.other_cookies[0].declared_expiry.as_deref(), Some("2 years"));
-    assert!(view.other_cookies[0].reason.as_deref().is_some_and(|r| r.contains("guess")));
+    assert_eq!(
+        view.other_cookies[0].declared_expiry.as_deref(),
+        Some("2 years")
+    );
+    assert!(view.other_cookies[0]
+        .reason
+        .as_deref()
+        .is_some_and(|r| r.contains("guess")));
 }

@@ -35,7 +35,12 @@ fn the_seed_site_blocks_its_denied_trackers() {
         (
             "defaults: statistics denied, functional allowed",
             none,
-            &["analytics.google.com", "google-analytics.com", "leadfeeder.com", "lfeeder.com"],
+            &[
+                "analytics.google.com",
+                "google-analytics.com",
+                "leadfeeder.com",
+                "lfeeder.com",
+            ],
         ),
         (
             "statistics allowed",
@@ -100,7 +105,10 @@ fn allow_wins_for_shared_domains() {
     }
     let rules = block::site_rules(&policy.site, 0, &plan);
     assert_eq!(rules.len(), 2, "one rule per action");
-    assert!(rules[1].priority > rules[0].priority, "the allow rule outranks the block rule");
+    assert!(
+        rules[1].priority > rules[0].priority,
+        "the allow rule outranks the block rule"
+    );
 }
 
 #[test]
@@ -114,13 +122,30 @@ fn rules_are_scoped_to_the_site_and_have_stable_ids() {
     let rule = &first.add_rules[0];
     assert_eq!(rule.priority, priority::SITE_BLOCK);
     assert_eq!(rule.action.kind, "block");
-    assert_eq!(rule.condition.initiator_domains.as_deref(), Some(&["kaltiot.com".to_owned()][..]));
+    assert_eq!(
+        rule.condition.initiator_domains.as_deref(),
+        Some(&["kaltiot.com".to_owned()][..])
+    );
     assert_eq!(
         rule.condition.request_domains.as_deref(),
-        Some(&["analytics.google.com", "google-analytics.com", "leadfeeder.com", "lfeeder.com"].map(String::from)[..])
+        Some(
+            &[
+                "analytics.google.com",
+                "google-analytics.com",
+                "leadfeeder.com",
+                "lfeeder.com"
+            ]
+            .map(String::from)[..]
+        )
     );
-    assert_eq!(rule.condition.excluded_resource_types.as_deref(), Some(&["main_frame".to_owned()][..]));
-    assert!(first.remove_rule_ids.contains(&rule.id), "updates replace the slot's rules");
+    assert_eq!(
+        rule.condition.excluded_resource_types.as_deref(),
+        Some(&["main_frame".to_owned()][..])
+    );
+    assert!(
+        first.remove_rule_ids.contains(&rule.id),
+        "updates replace the slot's rules"
+    );
 
     // The same update again gives the same ids: applying it twice is harmless.
     let again = book.update_site(&policy.site, &plan, 2_000);
@@ -128,8 +153,14 @@ fn rules_are_scoped_to_the_site_and_have_stable_ids() {
 
     // Another site gets other ids.
     let other = book.update_site(&site("example.com"), &plan, 3_000);
-    assert!(other.add_rules.iter().all(|r| !first.remove_rule_ids.contains(&r.id)));
-    assert_eq!(other.add_rules[0].condition.initiator_domains.as_deref(), Some(&["example.com".to_owned()][..]));
+    assert!(other
+        .add_rules
+        .iter()
+        .all(|r| !first.remove_rule_ids.contains(&r.id)));
+    assert_eq!(
+        other.add_rules[0].condition.initiator_domains.as_deref(),
+        Some(&["example.com".to_owned()][..])
+    );
 
     // Allowing everything removes the site's rules and frees its slot.
     let mut allow = prefs.clone();
@@ -153,9 +184,20 @@ fn a_full_rule_book_retires_the_least_recently_used_site() {
     let update = book.update_site_within(&site("d.com"), &plan, 11, 3);
     let sites: Vec<&str> = book.sites.keys().map(Site::as_str).collect();
     assert_eq!(sites, ["a.com", "c.com", "d.com"]);
-    assert_eq!(book.sites[&site("d.com")].slot, 1, "d.com takes b.com's slot");
-    assert_eq!(update.remove_rule_ids, block::slot_rule_ids(1), "b.com's rules are replaced");
-    assert_eq!(update.add_rules[0].condition.initiator_domains.as_deref(), Some(&["d.com".to_owned()][..]));
+    assert_eq!(
+        book.sites[&site("d.com")].slot,
+        1,
+        "d.com takes b.com's slot"
+    );
+    assert_eq!(
+        update.remove_rule_ids,
+        block::slot_rule_ids(1),
+        "b.com's rules are replaced"
+    );
+    assert_eq!(
+        update.add_rules[0].condition.initiator_domains.as_deref(),
+        Some(&["d.com".to_owned()][..])
+    );
 }
 
 #[test]

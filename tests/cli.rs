@@ -5,7 +5,10 @@ mod common;
 use common::fixtures;
 use std::process::Command;
 
-const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/kaltiot.cookie-policy.json");
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/kaltiot.cookie-policy.json"
+);
 
 /// Runs the tool; returns (exit code, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -46,17 +49,29 @@ fn validate_exits_zero_only_for_a_valid_policy() {
     for (args, code, expected) in cases {
         let (got, stdout, stderr) = run(&args);
         assert_eq!(got, code, "{args:?}\n{stdout}\n{stderr}");
-        assert!(stdout.contains(expected), "{args:?}: {expected:?} not in\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "{args:?}: {expected:?} not in\n{stdout}"
+        );
     }
 }
 
 #[test]
 fn validate_speaks_json_for_machines() {
-    let (code, stdout, _) = run(&["validate", &fixture("policies/bare-star.json"), "--format", "json"]);
+    let (code, stdout, _) = run(&[
+        "validate",
+        &fixture("policies/bare-star.json"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 1);
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
     assert_eq!(report["valid"], false);
-    assert_eq!(report["diagnostics"][0]["place"], "services[0].storage[0].name");
+    assert_eq!(
+        report["diagnostics"][0]["place"],
+        "services[0].storage[0].name"
+    );
     assert_eq!(report["diagnostics"][0]["severity"], "error");
 }
 
@@ -79,8 +94,18 @@ fn show_prints_the_visitors_table() {
 
 #[test]
 fn show_audits_observed_cookies() {
-    let observed = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/kaltiot.observed-cookies.json");
-    let (code, stdout, stderr) = run(&["show", EXAMPLE, "--observed", observed, "--now", "1795910400"]);
+    let observed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/kaltiot.observed-cookies.json"
+    );
+    let (code, stdout, stderr) = run(&[
+        "show",
+        EXAMPLE,
+        "--observed",
+        observed,
+        "--now",
+        "1795910400",
+    ]);
     assert_eq!(code, 0, "{stderr}");
     for expected in [
         "_ga_K4LT10T | Google Analytics 4 | Statistics | 2 years | stored, to be deleted",
@@ -90,18 +115,38 @@ fn show_audits_observed_cookies() {
     ] {
         assert!(stdout.contains(expected), "{expected:?} not in\n{stdout}");
     }
-    assert!(!stdout.contains("IDE"), "another site's cookie is not this site's business:\n{stdout}");
+    assert!(
+        !stdout.contains("IDE"),
+        "another site's cookie is not this site's business:\n{stdout}"
+    );
 
-    let (code, stdout, _) = run(&["show", EXAMPLE, "--observed", observed, "--now", "1795910400", "--format", "json"]);
+    let (code, stdout, _) = run(&[
+        "show",
+        EXAMPLE,
+        "--observed",
+        observed,
+        "--now",
+        "1795910400",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0);
     let view: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(view["site"], "kaltiot.com");
-    assert_eq!(view["categories"][1]["services"][0]["cookies"][0]["name"], "_ga");
+    assert_eq!(
+        view["categories"][1]["services"][0]["cookies"][0]["name"],
+        "_ga"
+    );
 }
 
 #[test]
 fn convert_turns_a_tcf_file_into_a_valid_policy() {
-    let (code, stdout, stderr) = run(&["convert", &fixture("tcf/adnetwork.json"), "--site", "example.com"]);
+    let (code, stdout, stderr) = run(&[
+        "convert",
+        &fixture("tcf/adnetwork.json"),
+        "--site",
+        "example.com",
+    ]);
     assert_eq!(code, 0, "{stderr}");
     let converted = std::env::temp_dir().join(format!("cw-converted-{}.json", std::process::id()));
     std::fs::write(&converted, &stdout).unwrap_or_else(|e| panic!("{e}"));

@@ -17,7 +17,10 @@ fn compiled(bytes: &[u8], site: &str) -> CompiledPolicy {
 }
 
 fn kaltiot() -> CompiledPolicy {
-    compiled(include_bytes!("../examples/kaltiot.cookie-policy.json"), "kaltiot.com")
+    compiled(
+        include_bytes!("../examples/kaltiot.cookie-policy.json"),
+        "kaltiot.com",
+    )
 }
 
 fn cookie(name: &str, domain: &str) -> Cookie {
@@ -73,11 +76,36 @@ fn decisions_on_a_declared_site() {
     let site = policy.policy().site.clone();
     let none: Edit = |_, _| {};
     let cases: &[(&str, Cookie, Edit, &str)] = &[
-        ("_ga by default", cookie("_ga", ".kaltiot.com"), none, "delete declared statistics google-analytics-4 default"),
-        ("_ga_<id> matches the pattern", cookie("_ga_K4LT10T", ".kaltiot.com"), none, "delete declared statistics google-analytics-4 default"),
-        ("_lfa", cookie("_lfa", ".kaltiot.com"), none, "delete declared statistics leadfeeder default"),
-        ("host-only on a subdomain", cookie("_ga", "www.kaltiot.com"), none, "delete declared statistics google-analytics-4 default"),
-        ("undeclared is kept and flagged", cookie("PHPSESSID", "www.kaltiot.com"), none, "keep undeclared"),
+        (
+            "_ga by default",
+            cookie("_ga", ".kaltiot.com"),
+            none,
+            "delete declared statistics google-analytics-4 default",
+        ),
+        (
+            "_ga_<id> matches the pattern",
+            cookie("_ga_K4LT10T", ".kaltiot.com"),
+            none,
+            "delete declared statistics google-analytics-4 default",
+        ),
+        (
+            "_lfa",
+            cookie("_lfa", ".kaltiot.com"),
+            none,
+            "delete declared statistics leadfeeder default",
+        ),
+        (
+            "host-only on a subdomain",
+            cookie("_ga", "www.kaltiot.com"),
+            none,
+            "delete declared statistics google-analytics-4 default",
+        ),
+        (
+            "undeclared is kept and flagged",
+            cookie("PHPSESSID", "www.kaltiot.com"),
+            none,
+            "keep undeclared",
+        ),
         (
             "undeclared deleted when chosen",
             cookie("PHPSESSID", "www.kaltiot.com"),
@@ -122,7 +150,12 @@ fn decisions_on_a_declared_site() {
             },
             "delete declared statistics google-analytics-4 default",
         ),
-        ("paused", cookie("_ga", ".kaltiot.com"), |p, s| p.set_paused(s, true), "keep paused"),
+        (
+            "paused",
+            cookie("_ga", ".kaltiot.com"),
+            |p, s| p.set_paused(s, true),
+            "keep paused",
+        ),
         (
             "expired",
             Cookie {
@@ -143,7 +176,11 @@ fn decisions_on_a_declared_site() {
             known: KnownCookies::bundled(),
         };
         let decision = decide(cookie, &ctx, NOW);
-        assert_eq!(summary(decision.verdict, &decision.reason), *expected, "{name}");
+        assert_eq!(
+            summary(decision.verdict, &decision.reason),
+            *expected,
+            "{name}"
+        );
     }
 }
 
@@ -152,17 +189,42 @@ fn decisions_on_a_site_without_a_policy_are_guesses() {
     let site = Site::of_host("example.org").unwrap_or_else(|| panic!("site"));
     let none: Edit = |_, _| {};
     let cases: &[(&str, Cookie, Edit, &str)] = &[
-        ("_ga is known as analytics", cookie("_ga", ".example.org"), none, "delete inferred statistics Google Analytics default"),
-        ("_ga_<id> by prefix", cookie("_ga_XYZ", ".example.org"), none, "delete inferred statistics Google Analytics default"),
-        ("_fbp is marketing", cookie("_fbp", ".example.org"), none, "delete inferred marketing Facebook default"),
+        (
+            "_ga is known as analytics",
+            cookie("_ga", ".example.org"),
+            none,
+            "delete inferred statistics Google Analytics default",
+        ),
+        (
+            "_ga_<id> by prefix",
+            cookie("_ga_XYZ", ".example.org"),
+            none,
+            "delete inferred statistics Google Analytics default",
+        ),
+        (
+            "_fbp is marketing",
+            cookie("_fbp", ".example.org"),
+            none,
+            "delete inferred marketing Facebook default",
+        ),
         (
             "marketing allowed on the site",
             cookie("_fbp", ".example.org"),
             |p, s| p.set_category(s, CategoryId::Marketing, Some(Choice::Allow)),
             "keep inferred marketing Facebook site-category",
         ),
-        ("PHPSESSID is functional", cookie("PHPSESSID", "www.example.org"), none, "keep inferred functional PHP.net default"),
-        ("unknown names are kept", cookie("my_own_cookie", "www.example.org"), none, "keep unknown"),
+        (
+            "PHPSESSID is functional",
+            cookie("PHPSESSID", "www.example.org"),
+            none,
+            "keep inferred functional PHP.net default",
+        ),
+        (
+            "unknown names are kept",
+            cookie("my_own_cookie", "www.example.org"),
+            none,
+            "keep unknown",
+        ),
         (
             "not acting on sites without a policy",
             cookie("_ga", ".example.org"),
@@ -180,7 +242,11 @@ fn decisions_on_a_site_without_a_policy_are_guesses() {
             known: KnownCookies::bundled(),
         };
         let decision = decide(cookie, &ctx, NOW);
-        assert_eq!(summary(decision.verdict, &decision.reason), *expected, "{name}");
+        assert_eq!(
+            summary(decision.verdict, &decision.reason),
+            *expected,
+            "{name}"
+        );
     }
 }
 
@@ -215,30 +281,58 @@ fn the_most_specific_declaration_wins_and_domains_are_respected() {
     ];
     for (name, domain, expected) in cases {
         let found = policy.lookup(name, domain, policy::StorageType::Cookie);
-        assert_eq!(found.map(|d| d.service.id.as_str()), expected, "{name} on {domain}");
+        assert_eq!(
+            found.map(|d| d.service.id.as_str()),
+            expected,
+            "{name} on {domain}"
+        );
     }
 }
 
 #[test]
 fn a_cookie_belongs_to_its_partition_then_first_party_domain_then_its_own_site() {
     let cases = [
-        (cookie("_ga", ".google-analytics.com"), None, None, "google-analytics.com"),
+        (
+            cookie("_ga", ".google-analytics.com"),
+            None,
+            None,
+            "google-analytics.com",
+        ),
         (
             cookie("_ga", ".google-analytics.com"),
             Some("https://kaltiot.com"),
             None,
             "kaltiot.com",
         ),
-        (cookie("_ga", "www.kaltiot.com"), Some("https://www.kaltiot.com:443"), None, "kaltiot.com"),
-        (cookie("IDE", ".doubleclick.net"), None, Some("kaltiot.com"), "kaltiot.com"),
-        (cookie("x", "a.b.example.co.uk"), None, Some(""), "example.co.uk"),
+        (
+            cookie("_ga", "www.kaltiot.com"),
+            Some("https://www.kaltiot.com:443"),
+            None,
+            "kaltiot.com",
+        ),
+        (
+            cookie("IDE", ".doubleclick.net"),
+            None,
+            Some("kaltiot.com"),
+            "kaltiot.com",
+        ),
+        (
+            cookie("x", "a.b.example.co.uk"),
+            None,
+            Some(""),
+            "example.co.uk",
+        ),
     ];
     for (mut cookie, partition, first_party, expected) in cases {
         cookie.partition_key = partition.map(|site| PartitionKey {
             top_level_site: Some(site.into()),
         });
         cookie.first_party_domain = first_party.map(str::to_owned);
-        assert_eq!(cookie.owner_site().map(|s| s.to_string()), Some(expected.to_owned()), "{cookie:?}");
+        assert_eq!(
+            cookie.owner_site().map(|s| s.to_string()),
+            Some(expected.to_owned()),
+            "{cookie:?}"
+        );
     }
 }
 

@@ -38,7 +38,10 @@ fn policy_fixtures_match_their_expectations() {
     assert!(files.len() >= 10, "fixtures missing from {}", dir.display());
     for file in files {
         let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        check_expect(&file.with_extension("expected"), &outcome(&bytes, site.as_ref()));
+        check_expect(
+            &file.with_extension("expected"),
+            &outcome(&bytes, site.as_ref()),
+        );
     }
 }
 
@@ -51,7 +54,10 @@ fn tcf_fixtures_match_their_expectations() {
     assert!(files.len() >= 4, "fixtures missing from {}", dir.display());
     for file in files {
         let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        check_expect(&file.with_extension("expected"), &outcome(&bytes, site.as_ref()));
+        check_expect(
+            &file.with_extension("expected"),
+            &outcome(&bytes, site.as_ref()),
+        );
     }
 }
 
@@ -63,10 +69,18 @@ fn a_tcf_file_without_a_site_takes_its_first_domain() {
     let document = policy::parse(&bytes, None).unwrap_or_else(|e| panic!("{e}"));
     let policy = document.policy.unwrap_or_else(|| panic!("no policy"));
     assert_eq!(policy.site.as_str(), "adnetwork.example");
-    let domains: Vec<&str> = policy.services[0].domains.iter().map(|d| d.as_str()).collect();
+    let domains: Vec<&str> = policy.services[0]
+        .domains
+        .iter()
+        .map(|d| d.as_str())
+        .collect();
     assert_eq!(domains, ["static.adnetwork-cdn.example"]);
-    let nothing = br#"{"disclosures": [{"identifier": "x", "type": "cookie", "maxAgeSeconds": 1}]}"#;
-    assert_eq!(policy::parse(nothing, None), Err(policy::PolicyError::TcfWithoutSite));
+    let nothing =
+        br#"{"disclosures": [{"identifier": "x", "type": "cookie", "maxAgeSeconds": 1}]}"#;
+    assert_eq!(
+        policy::parse(nothing, None),
+        Err(policy::PolicyError::TcfWithoutSite)
+    );
 }
 
 fn services_json(count: usize, storage_per_service: usize, domains_per_service: usize) -> String {
@@ -83,7 +97,10 @@ fn services_json(count: usize, storage_per_service: usize, domains_per_service: 
             )
         })
         .collect();
-    format!(r#"{{"version":1,"site":"example.com","services":[{}]}}"#, services.join(","))
+    format!(
+        r#"{{"version":1,"site":"example.com","services":[{}]}}"#,
+        services.join(",")
+    )
 }
 
 #[test]
@@ -140,7 +157,10 @@ fn generated_hostile_documents_fail_with_the_limit_named() {
     let site = Site::of_host("example.com");
     for (name, bytes, expected) in cases {
         let got = outcome(&bytes, site.as_ref());
-        assert!(got.starts_with(expected), "{name}: got {got:?}, want it to start with {expected:?}");
+        assert!(
+            got.starts_with(expected),
+            "{name}: got {got:?}, want it to start with {expected:?}"
+        );
     }
 }
 
@@ -152,7 +172,12 @@ fn the_limits_themselves_are_allowed() {
         ("5,000 storage entries", services_json(50, 100, 0)),
         ("200 domains", services_json(1, 0, 200)),
     ] {
-        let document = policy::parse(json.as_bytes(), site.as_ref()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(document.is_valid(), "{name}: {:?}", document.diagnostics.first());
+        let document =
+            policy::parse(json.as_bytes(), site.as_ref()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            document.is_valid(),
+            "{name}: {:?}",
+            document.diagnostics.first()
+        );
     }
 }

@@ -27,8 +27,10 @@ fn stored_preferences_fixtures_load_as_expected() {
     let files = json_files(&dir);
     assert!(files.len() >= 5, "fixtures missing from {}", dir.display());
     for file in files {
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let stored: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let stored: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         check_expect(&file.with_extension("expected"), &loaded(&stored));
     }
 }
@@ -51,7 +53,10 @@ fn anything_at_all_in_storage_loads_without_panicking() {
     }
     let (prefs, diagnostics) = Preferences::load(&json!(null));
     assert_eq!(prefs, Preferences::default());
-    assert!(diagnostics.is_empty(), "nothing stored yet is not a problem");
+    assert!(
+        diagnostics.is_empty(),
+        "nothing stored yet is not a problem"
+    );
 }
 
 #[test]
@@ -60,7 +65,10 @@ fn saved_preferences_load_back_unchanged() {
     let mut prefs = Preferences::default();
     prefs.set_category(&site, CategoryId::Statistics, Some(Choice::Allow));
     prefs.set_service(&site, "leadfeeder", Some(Choice::Deny));
-    prefs.set_paused(&Site::of_host("example.org").unwrap_or_else(|| panic!("site")), true);
+    prefs.set_paused(
+        &Site::of_host("example.org").unwrap_or_else(|| panic!("site")),
+        true,
+    );
     prefs.defaults.insert(CategoryId::Marketing, Choice::Allow);
     prefs.global_privacy_control = false;
     let (back, diagnostics) = Preferences::load(&prefs.to_json());
@@ -73,18 +81,33 @@ fn choices_resolve_service_then_category_then_default() {
     let site = Site::of_host("kaltiot.com").unwrap_or_else(|| panic!("site"));
     let mut prefs = Preferences::default();
     let stats = CategoryId::Statistics;
-    assert_eq!(prefs.choice(&site, stats, Some("leadfeeder")), (Choice::Deny, ChoiceSource::Default));
+    assert_eq!(
+        prefs.choice(&site, stats, Some("leadfeeder")),
+        (Choice::Deny, ChoiceSource::Default)
+    );
     prefs.set_category(&site, stats, Some(Choice::Allow));
-    assert_eq!(prefs.choice(&site, stats, Some("leadfeeder")), (Choice::Allow, ChoiceSource::SiteCategory));
+    assert_eq!(
+        prefs.choice(&site, stats, Some("leadfeeder")),
+        (Choice::Allow, ChoiceSource::SiteCategory)
+    );
     prefs.set_service(&site, "leadfeeder", Some(Choice::Deny));
-    assert_eq!(prefs.choice(&site, stats, Some("leadfeeder")), (Choice::Deny, ChoiceSource::SiteService));
-    assert_eq!(prefs.choice(&site, stats, Some("google-analytics-4")), (Choice::Allow, ChoiceSource::SiteCategory));
+    assert_eq!(
+        prefs.choice(&site, stats, Some("leadfeeder")),
+        (Choice::Deny, ChoiceSource::SiteService)
+    );
+    assert_eq!(
+        prefs.choice(&site, stats, Some("google-analytics-4")),
+        (Choice::Allow, ChoiceSource::SiteCategory)
+    );
     // Removing every override forgets the site.
     prefs.set_service(&site, "leadfeeder", None);
     prefs.set_category(&site, stats, None);
     assert!(prefs.sites.is_empty());
     // The built-in defaults.
-    let defaults: Vec<(CategoryId, Choice)> = CategoryId::ALL.iter().map(|c| (*c, prefs.default_for(*c))).collect();
+    let defaults: Vec<(CategoryId, Choice)> = CategoryId::ALL
+        .iter()
+        .map(|c| (*c, prefs.default_for(*c)))
+        .collect();
     assert_eq!(
         defaults,
         [

@@ -49,9 +49,15 @@ impl CompiledPolicy {
                     entry: u32::try_from(e).unwrap_or(u32::MAX),
                 };
                 if entry.name.is_exact() {
-                    exact.entry(entry.name.as_str().to_owned()).or_default().push(at);
+                    exact
+                        .entry(entry.name.as_str().to_owned())
+                        .or_default()
+                        .push(at);
                 } else {
-                    patterns.entry(entry.name.literal_prefix().to_owned()).or_default().push(at);
+                    patterns
+                        .entry(entry.name.literal_prefix().to_owned())
+                        .or_default()
+                        .push(at);
                 }
             }
         }
@@ -67,7 +73,11 @@ impl CompiledPolicy {
         let policy = &compiled.policy;
         for bucket in compiled.patterns.values_mut() {
             // A stable sort keeps document order among equally specific patterns.
-            bucket.sort_by(|a, b| entry_at(policy, *a).name.specificity_cmp(&entry_at(policy, *b).name));
+            bucket.sort_by(|a, b| {
+                entry_at(policy, *a)
+                    .name
+                    .specificity_cmp(&entry_at(policy, *b).name)
+            });
         }
         compiled
     }
@@ -90,16 +100,22 @@ impl CompiledPolicy {
                     None => domain_covers(self.policy.site.as_str(), domain),
                 }
         };
-        if let Some(found) = self.exact.get(name).and_then(|refs| refs.iter().find(|at| fits(at))) {
+        if let Some(found) = self
+            .exact
+            .get(name)
+            .and_then(|refs| refs.iter().find(|at| fits(at)))
+        {
             return Some(self.declaration(*found));
         }
         let mut best: Option<EntryRef> = None;
         for &len in &self.prefix_lengths {
             let Some(prefix) = name.get(..len) else { break };
-            let Some(bucket) = self.patterns.get(prefix) else { continue };
-            let found = bucket.iter().find(|at| {
-                fits(at) && entry_at(&self.policy, **at).name.matches(name)
-            });
+            let Some(bucket) = self.patterns.get(prefix) else {
+                continue;
+            };
+            let found = bucket
+                .iter()
+                .find(|at| fits(at) && entry_at(&self.policy, **at).name.matches(name));
             if let Some(&candidate) = found {
                 best = Some(match best {
                     None => candidate,
@@ -107,8 +123,15 @@ impl CompiledPolicy {
                         let order = entry_at(&self.policy, candidate)
                             .name
                             .specificity_cmp(&entry_at(&self.policy, current).name)
-                            .then_with(|| (candidate.service, candidate.entry).cmp(&(current.service, current.entry)));
-                        if order.is_lt() { candidate } else { current }
+                            .then_with(|| {
+                                (candidate.service, candidate.entry)
+                                    .cmp(&(current.service, current.entry))
+                            });
+                        if order.is_lt() {
+                            candidate
+                        } else {
+                            current
+                        }
                     }
                 });
             }

@@ -15,7 +15,9 @@ use std::fmt;
 pub const FORMAT_VERSION: u64 = 1;
 
 /// One of the four cookie categories a visitor chooses between.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CategoryId {
@@ -279,7 +281,10 @@ impl StorageType {
 #[serde(rename_all = "camelCase")]
 pub struct StorageEntry {
     /// The name; `*` matches any run of characters (`_ga_*`). A bare `*` is invalid.
-    #[cfg_attr(not(target_arch = "wasm32"), schemars(with = "String", length(min = 1, max = 4096)))]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        schemars(with = "String", length(min = 1, max = 4096))
+    )]
     pub name: NamePattern,
     /// Where it is stored; cookies by default.
     #[serde(default, rename = "type", skip_serializing_if = "is_cookie")]
@@ -309,7 +314,10 @@ fn is_cookie(kind: &StorageType) -> bool {
 #[serde(rename_all = "camelCase")]
 pub struct Service {
     /// Unique within the policy: `[a-z0-9-]{1,64}`.
-    #[cfg_attr(not(target_arch = "wasm32"), schemars(regex(pattern = r"^[a-z0-9-]{1,64}$")))]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        schemars(regex(pattern = r"^[a-z0-9-]{1,64}$"))
+    )]
     pub id: String,
     /// The name a visitor knows it by.
     pub name: String,
@@ -326,7 +334,10 @@ pub struct Service {
     pub category: CategoryId,
     /// The domains the service's requests go to; each covers its subdomains.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(not(target_arch = "wasm32"), schemars(with = "Vec<String>", length(max = 200)))]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        schemars(with = "Vec<String>", length(max = 200))
+    )]
     pub domains: Vec<Host>,
     /// The cookies and storage keys the service sets.
     #[serde(default)]
@@ -350,7 +361,10 @@ pub struct Policy {
     pub site: Site,
     /// When the policy was last changed (`YYYY-MM-DD`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(not(target_arch = "wasm32"), schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$")))]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))
+    )]
     pub updated: Option<Date>,
     /// The human-readable policy page (https).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -385,7 +399,10 @@ impl Policy {
         self.categories
             .get(&category)
             .and_then(|c| c.label.as_ref())
-            .map_or_else(|| category.default_label().to_owned(), |t| t.pick(language).to_owned())
+            .map_or_else(
+                || category.default_label().to_owned(),
+                |t| t.pick(language).to_owned(),
+            )
     }
 
     /// The service with this id.
@@ -415,7 +432,10 @@ mod tests {
         for (language, expected) in cases {
             assert_eq!(text.pick(language), expected, "{language}");
         }
-        let no_english = Text::Localized(vec![("sv".into(), "svenska".into()), ("fi".into(), "suomi".into())]);
+        let no_english = Text::Localized(vec![
+            ("sv".into(), "svenska".into()),
+            ("fi".into(), "suomi".into()),
+        ]);
         assert_eq!(no_english.pick("de"), "svenska");
         assert_eq!(Text::Plain("same".into()).pick("fi"), "same");
     }

@@ -199,7 +199,9 @@ fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
 /// Rejects any string or key over [`limits::MAX_STRING_CHARS`]. serde_json's recursion limit
 /// (128) bounds the depth of this walk.
 fn check_string_lengths(value: &Value, place: &Place) -> Result<(), PolicyError> {
-    let over = |s: &str| s.len() > limits::MAX_STRING_CHARS && s.chars().count() > limits::MAX_STRING_CHARS;
+    let over = |s: &str| {
+        s.len() > limits::MAX_STRING_CHARS && s.chars().count() > limits::MAX_STRING_CHARS
+    };
     let fail = |place: &Place, s: &str| PolicyError::OverLimit {
         place: place.to_string(),
         limit: Limit::StringLength,
@@ -323,7 +325,12 @@ impl Reader {
         }
     }
 
-    fn required<'a>(&mut self, map: &'a Map<String, Value>, field: &str, place: &Place) -> Option<&'a Value> {
+    fn required<'a>(
+        &mut self,
+        map: &'a Map<String, Value>,
+        field: &str,
+        place: &Place,
+    ) -> Option<&'a Value> {
         let value = map.get(field);
         if value.is_none() {
             self.error(&place.field(field), "missing required field");
@@ -376,9 +383,15 @@ impl Reader {
         Some(s)
     }
 
-    fn optional_string(&mut self, map: &Map<String, Value>, field: &str, place: &Place) -> Option<String> {
+    fn optional_string(
+        &mut self,
+        map: &Map<String, Value>,
+        field: &str,
+        place: &Place,
+    ) -> Option<String> {
         let value = map.get(field)?;
-        self.string(value, &place.field(field)).filter(|s| !s.is_empty())
+        self.string(value, &place.field(field))
+            .filter(|s| !s.is_empty())
     }
 
     fn bool(&mut self, value: &Value, place: &Place) -> Option<bool> {
@@ -403,7 +416,12 @@ impl Reader {
 
     /// An https URL; anything else (http, javascript:, mailto:) is dropped with a warning, so no
     /// link from a policy can run script or leave https.
-    fn https_url(&mut self, map: &Map<String, Value>, field: &str, place: &Place) -> Option<String> {
+    fn https_url(
+        &mut self,
+        map: &Map<String, Value>,
+        field: &str,
+        place: &Place,
+    ) -> Option<String> {
         let place = place.field(field);
         let url = self.string(map.get(field)?, &place)?;
         let host_ok = url
@@ -411,7 +429,13 @@ impl Reader {
             .and_then(|rest| crate::domain::host_of_url(rest))
             .is_some_and(|h| !h.is_empty());
         if !host_ok || url.contains(char::is_whitespace) {
-            self.warning(&place, format!("expected an https URL, found {:?}; ignored", truncate(&url, 60)));
+            self.warning(
+                &place,
+                format!(
+                    "expected an https URL, found {:?}; ignored",
+                    truncate(&url, 60)
+                ),
+            );
             return None;
         }
         Some(url)
@@ -425,7 +449,10 @@ impl Reader {
                 for (tag, text) in map {
                     let inner = place.field(&truncate(tag, 40));
                     if !is_language_tag(tag) {
-                        self.warning(&inner, "expected a BCP 47 language tag such as en or fi-FI; ignored");
+                        self.warning(
+                            &inner,
+                            "expected a BCP 47 language tag such as en or fi-FI; ignored",
+                        );
                         continue;
                     }
                     if let Some(text) = self.string(text, &inner) {
@@ -439,13 +466,22 @@ impl Reader {
                 Some(Text::Localized(entries))
             }
             other => {
-                self.expected(place, "a string or an object of language tag → string", other);
+                self.expected(
+                    place,
+                    "a string or an object of language tag → string",
+                    other,
+                );
                 None
             }
         }
     }
 
-    fn optional_text(&mut self, map: &Map<String, Value>, field: &str, place: &Place) -> Option<Text> {
+    fn optional_text(
+        &mut self,
+        map: &Map<String, Value>,
+        field: &str,
+        place: &Place,
+    ) -> Option<Text> {
         let value = map.get(field)?;
         self.text(value, &place.field(field))
     }
@@ -476,13 +512,25 @@ impl Reader {
         }
     }
 
-    fn policy(&mut self, root: &Map<String, Value>, expected_site: Option<&Site>) -> Option<Policy> {
+    fn policy(
+        &mut self,
+        root: &Map<String, Value>,
+        expected_site: Option<&Site>,
+    ) -> Option<Policy> {
         let place = Place::root();
         self.unknown_fields(
             root,
             &[
-                "$schema", "version", "site", "updated", "policyUrl", "jurisdictions", "controller", "rights",
-                "categories", "services",
+                "$schema",
+                "version",
+                "site",
+                "updated",
+                "policyUrl",
+                "jurisdictions",
+                "controller",
+                "rights",
+                "categories",
+                "services",
             ],
             &place,
         );
@@ -498,7 +546,13 @@ impl Reader {
             let text = self.string(v, &place)?;
             let date = Date::parse(&text);
             if date.is_none() {
-                self.error(&place, format!("expected a date YYYY-MM-DD, found {:?}", truncate(&text, 40)));
+                self.error(
+                    &place,
+                    format!(
+                        "expected a date YYYY-MM-DD, found {:?}",
+                        truncate(&text, 40)
+                    ),
+                );
             }
             date
         });
@@ -510,11 +564,15 @@ impl Reader {
                 items
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, v)| self.nonempty_string(v, &place.field("jurisdictions").index(i)))
+                    .filter_map(|(i, v)| {
+                        self.nonempty_string(v, &place.field("jurisdictions").index(i))
+                    })
                     .collect()
             })
             .unwrap_or_default();
-        let controller = root.get("controller").and_then(|v| self.controller(v, &place.field("controller")));
+        let controller = root
+            .get("controller")
+            .and_then(|v| self.controller(v, &place.field("controller")));
         let rights = root
             .get("rights")
             .and_then(|v| self.array(v, &place.field("rights")))
@@ -569,10 +627,18 @@ impl Reader {
             .and_then(|v| self.nonempty_string(v, &place.field("name")))?;
         let email = self.optional_string(map, "email", place);
         let email = email.filter(|e| {
-            let ok = e.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+            let ok = e
+                .split_once('@')
+                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
                 && !e.contains(|c: char| c.is_whitespace() || c == '?' || c == '&' || c == ',');
             if !ok {
-                self.warning(&place.field("email"), format!("expected an e-mail address, found {:?}; ignored", truncate(e, 60)));
+                self.warning(
+                    &place.field("email"),
+                    format!(
+                        "expected an e-mail address, found {:?}; ignored",
+                        truncate(e, 60)
+                    ),
+                );
             }
             ok
         });
@@ -588,7 +654,9 @@ impl Reader {
     fn rights(&mut self, items: &[Value], place: &Place) -> Vec<Right> {
         let mut rights = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let Some(id) = self.string(item, &place.index(i)) else { continue };
+            let Some(id) = self.string(item, &place.index(i)) else {
+                continue;
+            };
             match Right::from_id(&id) {
                 Some(right) if !rights.contains(&right) => rights.push(right),
                 Some(_) => self.warning(&place.index(i), "listed twice; ignored"),
@@ -604,7 +672,11 @@ impl Reader {
         rights
     }
 
-    fn categories(&mut self, value: &Value, place: &Place) -> Option<BTreeMap<CategoryId, CategoryInfo>> {
+    fn categories(
+        &mut self,
+        value: &Value,
+        place: &Place,
+    ) -> Option<BTreeMap<CategoryId, CategoryInfo>> {
         let map = self.object(value, place)?;
         let mut categories = BTreeMap::new();
         for (key, value) in map {
@@ -613,12 +685,16 @@ impl Reader {
                 self.error(&inner, "unknown category; expected one of necessary, functional, statistics, marketing");
                 continue;
             };
-            let Some(fields) = self.object(value, &inner) else { continue };
+            let Some(fields) = self.object(value, &inner) else {
+                continue;
+            };
             self.unknown_fields(fields, &["label", "description", "consent"], &inner);
             let info = CategoryInfo {
                 label: self.optional_text(fields, "label", &inner),
                 description: self.optional_text(fields, "description", &inner),
-                consent: fields.get("consent").and_then(|v| self.bool(v, &inner.field("consent"))),
+                consent: fields
+                    .get("consent")
+                    .and_then(|v| self.bool(v, &inner.field("consent"))),
             };
             categories.insert(id, info);
         }
@@ -630,7 +706,9 @@ impl Reader {
         let mut services = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let inner = place.index(i);
-            let Some(service) = self.service(item, site, &inner) else { continue };
+            let Some(service) = self.service(item, site, &inner) else {
+                continue;
+            };
             if let Some(first) = seen.get(&service.id) {
                 self.error(
                     &inner.field("id"),
@@ -648,21 +726,42 @@ impl Reader {
         let map = self.object(value, place)?;
         self.unknown_fields(
             map,
-            &["id", "name", "provider", "description", "privacyPolicy", "category", "domains", "storage"],
+            &[
+                "id",
+                "name",
+                "provider",
+                "description",
+                "privacyPolicy",
+                "category",
+                "domains",
+                "storage",
+            ],
             place,
         );
         let id = self.required(map, "id", place).and_then(|v| {
             let place = place.field("id");
             let id = self.string(v, &place)?;
             let ok = (1..=64).contains(&id.len())
-                && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
             if !ok {
-                self.error(&place, format!("expected 1 to 64 of a-z, 0-9 and -, found {:?}", truncate(&id, 60)));
+                self.error(
+                    &place,
+                    format!(
+                        "expected 1 to 64 of a-z, 0-9 and -, found {:?}",
+                        truncate(&id, 60)
+                    ),
+                );
             }
             ok.then_some(id)
         });
-        let name = self.required(map, "name", place).and_then(|v| self.nonempty_string(v, &place.field("name")));
-        let category = self.required(map, "category", place).and_then(|v| self.category(v, &place.field("category")));
+        let name = self
+            .required(map, "name", place)
+            .and_then(|v| self.nonempty_string(v, &place.field("name")));
+        let category = self
+            .required(map, "category", place)
+            .and_then(|v| self.category(v, &place.field("category")));
         let provider = self.optional_string(map, "provider", place);
         let description = self.optional_text(map, "description", place);
         let privacy_policy = self.https_url(map, "privacyPolicy", place);
@@ -699,7 +798,9 @@ impl Reader {
         let mut domains = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let inner = place.index(i);
-            let Some(host) = self.host(item, &inner) else { continue };
+            let Some(host) = self.host(item, &inner) else {
+                continue;
+            };
             if let Some(site) = site.filter(|s| s.covers(host.as_str())) {
                 self.warning(
                     &inner,
@@ -716,7 +817,18 @@ impl Reader {
 
     fn storage_entry(&mut self, value: &Value, place: &Place) -> Option<StorageEntry> {
         let map = self.object(value, place)?;
-        self.unknown_fields(map, &["name", "type", "domain", "maxAgeSeconds", "refresh", "purpose"], place);
+        self.unknown_fields(
+            map,
+            &[
+                "name",
+                "type",
+                "domain",
+                "maxAgeSeconds",
+                "refresh",
+                "purpose",
+            ],
+            place,
+        );
         let name = self.required(map, "name", place).and_then(|v| {
             let place = place.field("name");
             let text = self.string(v, &place)?;
@@ -749,14 +861,19 @@ impl Reader {
                 kind
             }
         };
-        let domain = map.get("domain").and_then(|v| self.host(v, &place.field("domain")));
+        let domain = map
+            .get("domain")
+            .and_then(|v| self.host(v, &place.field("domain")));
         let max_age_seconds = match map.get("maxAgeSeconds") {
             Some(v) => {
                 let age = self.max_age(v, &place.field("maxAgeSeconds"));
                 age.map(Some)
             }
             None if kind == Some(StorageType::Cookie) => {
-                self.error(&place.field("maxAgeSeconds"), "missing required field (required for cookies; 0 means a session cookie)");
+                self.error(
+                    &place.field("maxAgeSeconds"),
+                    "missing required field (required for cookies; 0 means a session cookie)",
+                );
                 None
             }
             None => Some(None),
@@ -782,5 +899,6 @@ fn is_language_tag(tag: &str) -> bool {
     let primary_ok = parts
         .next()
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    primary_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    primary_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }

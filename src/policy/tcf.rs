@@ -13,13 +13,19 @@ use serde_json::{Map, Value};
 
 /// Converts a TCF disclosure document. The policy's site is `site` when given, else the site of
 /// the first domain the file names.
-pub(crate) fn convert(root: &Map<String, Value>, site: Option<&Site>) -> Result<Document, PolicyError> {
+pub(crate) fn convert(
+    root: &Map<String, Value>,
+    site: Option<&Site>,
+) -> Result<Document, PolicyError> {
     let mut reader = Reader::default();
     let place = Place::root();
     let disclosures = match root.get("disclosures") {
         Some(Value::Array(items)) => items.as_slice(),
         Some(other) => {
-            reader.error(&place.field("disclosures"), format!("expected an array, found {}", describe(other)));
+            reader.error(
+                &place.field("disclosures"),
+                format!("expected an array, found {}", describe(other)),
+            );
             &[]
         }
         None => &[],
@@ -31,8 +37,14 @@ pub(crate) fn convert(root: &Map<String, Value>, site: Option<&Site>) -> Result<
             found: disclosures.len(),
         });
     }
-    for key in root.keys().filter(|k| !["disclosures", "domains"].contains(&k.as_str())) {
-        reader.warning(&place.field(key), "unknown field, ignored (this version of Cookie Warden does not read it)");
+    for key in root
+        .keys()
+        .filter(|k| !["disclosures", "domains"].contains(&k.as_str()))
+    {
+        reader.warning(
+            &place.field(key),
+            "unknown field, ignored (this version of Cookie Warden does not read it)",
+        );
     }
 
     let mut domains: Vec<Host> = Vec::new();
@@ -53,16 +65,27 @@ pub(crate) fn convert(root: &Map<String, Value>, site: Option<&Site>) -> Result<
                     let domain = match item {
                         Value::Object(map) => map.get("domain"),
                         other => {
-                            reader.error(&at, format!("expected an object with a domain, found {}", describe(other)));
+                            reader.error(
+                                &at,
+                                format!(
+                                    "expected an object with a domain, found {}",
+                                    describe(other)
+                                ),
+                            );
                             None
                         }
                     };
-                    if let Some(host) = domain.and_then(|d| tcf_host(&mut reader, d, &at.field("domain"))) {
+                    if let Some(host) =
+                        domain.and_then(|d| tcf_host(&mut reader, d, &at.field("domain")))
+                    {
                         push_unique(&mut domains, host);
                     }
                 }
             }
-            other => reader.error(&inner, format!("expected an array, found {}", describe(other))),
+            other => reader.error(
+                &inner,
+                format!("expected an array, found {}", describe(other)),
+            ),
         }
     }
 
@@ -129,7 +152,13 @@ fn service_id(site: &Site) -> String {
     let id: String = site
         .as_str()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .take(64)
         .collect();
     if id.is_empty() {
@@ -171,12 +200,28 @@ fn disclosure(
     purposes: &mut Vec<u64>,
 ) -> Option<StorageEntry> {
     let Value::Object(map) = value else {
-        reader.error(place, format!("expected an object, found {}", describe(value)));
+        reader.error(
+            place,
+            format!("expected an object, found {}", describe(value)),
+        );
         return None;
     };
-    let known = ["identifier", "type", "maxAgeSeconds", "cookieRefresh", "domain", "domains", "purposes", "description", "specialPurposes"];
+    let known = [
+        "identifier",
+        "type",
+        "maxAgeSeconds",
+        "cookieRefresh",
+        "domain",
+        "domains",
+        "purposes",
+        "description",
+        "specialPurposes",
+    ];
     for key in map.keys().filter(|k| !known.contains(&k.as_str())) {
-        reader.warning(&place.field(key), "unknown field, ignored (this version of Cookie Warden does not read it)");
+        reader.warning(
+            &place.field(key),
+            "unknown field, ignored (this version of Cookie Warden does not read it)",
+        );
     }
     let name = match map.get("identifier") {
         None => {
@@ -193,12 +238,20 @@ fn disclosure(
         Some("cookie") => Some(StorageType::Cookie),
         Some("web") => Some(StorageType::LocalStorage),
         Some("app") => {
-            reader.warning(&place.field("type"), "app storage is not in a browser; ignored");
+            reader.warning(
+                &place.field("type"),
+                "app storage is not in a browser; ignored",
+            );
             return None;
         }
         _ => {
-            let found = map.get("type").map_or_else(|| "nothing".to_owned(), describe);
-            reader.error(&place.field("type"), format!("expected \"cookie\" or \"web\", found {found}"));
+            let found = map
+                .get("type")
+                .map_or_else(|| "nothing".to_owned(), describe);
+            reader.error(
+                &place.field("type"),
+                format!("expected \"cookie\" or \"web\", found {found}"),
+            );
             None
         }
     };
@@ -207,12 +260,18 @@ fn disclosure(
         Some(v) => match v.as_u64() {
             Some(n) => Some(Some(n)),
             None => {
-                reader.error(&place.field("maxAgeSeconds"), format!("expected a non-negative integer, found {}", describe(v)));
+                reader.error(
+                    &place.field("maxAgeSeconds"),
+                    format!("expected a non-negative integer, found {}", describe(v)),
+                );
                 None
             }
         },
         None => {
-            reader.error(&place.field("maxAgeSeconds"), "missing required field (required for cookies; 0 means a session cookie)");
+            reader.error(
+                &place.field("maxAgeSeconds"),
+                "missing required field (required for cookies; 0 means a session cookie)",
+            );
             None
         }
     };
@@ -220,7 +279,10 @@ fn disclosure(
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(other) => {
-            reader.error(&place.field("cookieRefresh"), format!("expected true or false, found {}", describe(other)));
+            reader.error(
+                &place.field("cookieRefresh"),
+                format!("expected true or false, found {}", describe(other)),
+            );
             false
         }
     };
@@ -235,7 +297,10 @@ fn disclosure(
                     own_domains.extend(tcf_host(reader, item, &place.field("domains").index(i)));
                 }
             }
-            other => reader.error(&place.field("domains"), format!("expected an array, found {}", describe(other))),
+            other => reader.error(
+                &place.field("domains"),
+                format!("expected an array, found {}", describe(other)),
+            ),
         }
     }
     match map.get("purposes") {
@@ -251,7 +316,13 @@ fn disclosure(
                 }
             }
         }
-        Some(other) => reader.error(&place.field("purposes"), format!("expected an array of purpose numbers, found {}", describe(other))),
+        Some(other) => reader.error(
+            &place.field("purposes"),
+            format!(
+                "expected an array of purpose numbers, found {}",
+                describe(other)
+            ),
+        ),
     }
     let purpose = match map.get("description") {
         Some(v) => reader.text(v, &place.field("description")),

@@ -16,8 +16,12 @@ pub fn check_expect(expected: &Path, actual: &str) {
         std::fs::write(expected, actual).unwrap_or_else(|e| panic!("{}: {e}", expected.display()));
         return;
     }
-    let want = std::fs::read_to_string(expected)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_EXPECT=1 to create it)", expected.display()));
+    let want = std::fs::read_to_string(expected).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_EXPECT=1 to create it)",
+            expected.display()
+        )
+    });
     assert!(
         want == actual,
         "{} differs from the actual output:\n--- expected\n{want}\n--- actual\n{actual}",

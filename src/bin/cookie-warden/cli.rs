@@ -113,20 +113,32 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                 Format::Json => print_json(&view)?,
                 Format::Text => print!("{}", render_view(&view)),
             }
-            Ok(if document.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if document.is_valid() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Convert { file, site } => {
             let site = parse_site(site.as_deref())?;
-            let document = read_policy(file, site.as_ref())?.map_err(|e| format!("{}: {e}", file.display()))?;
+            let document = read_policy(file, site.as_ref())?
+                .map_err(|e| format!("{}: {e}", file.display()))?;
             for d in &document.diagnostics {
                 eprintln!("{}: {d}", file.display());
             }
             if document.kind != DocumentKind::TcfDisclosure {
-                eprintln!("{}: already a version 1 policy; printed as read", file.display());
+                eprintln!(
+                    "{}: already a version 1 policy; printed as read",
+                    file.display()
+                );
             }
             let policy = document.policy.as_ref().ok_or("nothing to convert")?;
             print_json(policy)?;
-            Ok(if document.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if document.is_valid() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Schema => {
             print_json(&policy::schema::json_schema())?;
@@ -153,7 +165,8 @@ fn read_policy(file: &Path, site: Option<&Site>) -> Result<Result<Document, Poli
 
 fn read_cookies(file: &Path) -> Result<Vec<Cookie>, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("{}: expected a JSON array of cookies: {e}", file.display()))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{}: expected a JSON array of cookies: {e}", file.display()))
 }
 
 fn print_json(value: &impl Serialize) -> Result<(), String> {
@@ -172,9 +185,18 @@ struct ValidationReport<'a> {
     diagnostics: &'a [Diagnostic],
 }
 
-fn print_validation(file: &Path, outcome: &Result<Document, PolicyError>, format: Format) -> Result<ExitCode, String> {
+fn print_validation(
+    file: &Path,
+    outcome: &Result<Document, PolicyError>,
+    format: Format,
+) -> Result<ExitCode, String> {
     let (valid, kind, error, diagnostics) = match outcome {
-        Ok(document) => (document.is_valid(), Some(document.kind), None, document.diagnostics.as_slice()),
+        Ok(document) => (
+            document.is_valid(),
+            Some(document.kind),
+            None,
+            document.diagnostics.as_slice(),
+        ),
         Err(error) => (false, None, Some(error.to_string()), &[][..]),
     };
     match format {
@@ -192,7 +214,8 @@ fn print_validation(file: &Path, outcome: &Result<Document, PolicyError>, format
             for d in diagnostics {
                 println!("{}: {d}", file.display());
             }
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count() + usize::from(error.is_some());
+            let errors =
+                diagnostics.iter().filter(|d| d.is_error()).count() + usize::from(error.is_some());
             let warnings = diagnostics.len() + usize::from(error.is_some()) - errors;
             let what = match kind {
                 Some(DocumentKind::TcfDisclosure) => " (a TCF disclosure file, converted)",
@@ -201,15 +224,31 @@ fn print_validation(file: &Path, outcome: &Result<Document, PolicyError>, format
             if valid {
                 println!("{}: valid{what}, {warnings} warning(s)", file.display());
             } else {
-                println!("{}: invalid{what}, {errors} error(s), {warnings} warning(s)", file.display());
+                println!(
+                    "{}: invalid{what}, {errors} error(s), {warnings} warning(s)",
+                    file.display()
+                );
             }
         }
     }
-    Ok(if valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
-fn show(file: &Path, document: &Document, cookies: &[Cookie], language: &str, now: u64) -> Result<SiteView, String> {
-    let policy = document.policy.clone().ok_or("the policy names no usable site")?;
+fn show(
+    file: &Path,
+    document: &Document,
+    cookies: &[Cookie],
+    language: &str,
+    now: u64,
+) -> Result<SiteView, String> {
+    let policy = document
+        .policy
+        .clone()
+        .ok_or("the policy names no usable site")?;
     let site = policy.site.clone();
     let compiled = CompiledPolicy::new(policy);
     let url = file.display().to_string();
@@ -300,7 +339,11 @@ pub fn render_view(view: &SiteView) -> String {
         let _ = writeln!(out, "{d}");
     }
     for category in &view.categories {
-        let consent = if category.consent_required { "consent required" } else { "no consent asked" };
+        let consent = if category.consent_required {
+            "consent required"
+        } else {
+            "no consent asked"
+        };
         let _ = writeln!(
             out,
             "\n{} [{}] ({consent}): {} {}",
@@ -310,7 +353,11 @@ pub fn render_view(view: &SiteView) -> String {
             source_words(category.source)
         );
         for service in &category.services {
-            let provider = service.provider.as_deref().map(|p| format!(" by {p}")).unwrap_or_default();
+            let provider = service
+                .provider
+                .as_deref()
+                .map(|p| format!(" by {p}"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  {}{provider}: {} {}",
@@ -337,11 +384,21 @@ pub fn render_view(view: &SiteView) -> String {
 
 fn write_row(out: &mut String, row: &CookieRow, indent: &str) {
     use std::fmt::Write;
-    let declared = row.declared_expiry.as_deref().unwrap_or("expiry not declared");
+    let declared = row
+        .declared_expiry
+        .as_deref()
+        .unwrap_or("expiry not declared");
     let service = row.service.as_deref().unwrap_or("unknown service");
-    let category = row.category.map_or("unknown category".to_owned(), |c| c.to_string());
+    let category = row
+        .category
+        .map_or("unknown category".to_owned(), |c| c.to_string());
     let guess = if row.inferred { " (guess)" } else { "" };
-    let _ = writeln!(out, "{indent}{} | {service} | {category}{guess} | {declared} | {}", row.name, status_word(row));
+    let _ = writeln!(
+        out,
+        "{indent}{} | {service} | {category}{guess} | {declared} | {}",
+        row.name,
+        status_word(row)
+    );
     if let Some(purpose) = &row.purpose {
         let _ = writeln!(out, "{indent}  purpose: {purpose}");
     }
