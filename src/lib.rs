@@ -14,6 +14,27 @@
 //! - [`block`] plans the declarativeNetRequest rules that block a site's denied trackers;
 //! - [`audit`] compares the declaration with observed cookies;
 //! - [`view`] builds the rows the popup shows.
+//!
+//! ```
+//! use cookie_warden::decide::{decide, Context, Cookie, SitePolicy, Verdict};
+//! use cookie_warden::domain::Site;
+//! use cookie_warden::known::KnownCookies;
+//! use cookie_warden::policy::{parse, CompiledPolicy};
+//! use cookie_warden::prefs::Preferences;
+//!
+//! let site = Site::of_host("www.kaltiot.com").expect("a host name");
+//! let bytes = include_bytes!("../examples/kaltiot.cookie-policy.json");
+//! let document = parse(bytes, Some(&site)).expect("readable");
+//! let policy = CompiledPolicy::new(document.valid_policy().expect("valid").clone());
+//! let prefs = Preferences::default(); // statistics and marketing denied
+//! let ctx = Context { site: &site, policy: SitePolicy::Declared(&policy), prefs: &prefs,
+//!                     known: KnownCookies::bundled() };
+//! let ga = Cookie { name: "_ga".into(), domain: ".kaltiot.com".into(), ..Cookie::default() };
+//! let decision = decide(&ga, &ctx, 1_795_910_400);
+//! assert_eq!(decision.verdict, Verdict::Delete);
+//! assert_eq!(decision.reason.to_string(),
+//!            "declared as Statistics (Google Analytics 4), which you deny by default");
+//! ```
 
 pub mod audit;
 pub mod block;
