@@ -1,8 +1,33 @@
 #!/usr/bin/env bash
-# Builds the engine for the browser (wasm32, release). The extension's assembly step arrives
-# with the extension.
+# Builds the extension into dist/extension/ (an unpacked extension that Chrome and Firefox load):
+#   1. the engine and web layer for wasm32 (release),
+#   2. wasm-bindgen --target web (glue for an ES module),
+#   3. wasm-opt from npm's binaryen (Debian's older binaryen breaks the externref table),
+#   4. the manifest (version stamped from Cargo.toml), the JS bootstraps and the icons.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
+
+out=dist/extension
 cargo build --lib --release --locked --target wasm32-unknown-unknown
-ls -l target/wasm32-unknown-unknown/release/cookie_warden.wasm
+rm -rf "$out"
+mkdir -p "$out/pkg" "$out/icons"
+wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" --out-name cookie_warden \
+  target/wasm32-unknown-unknown/release/cookie_warden.wasm
+node_modules/.bin/wasm-opt -O3 --strip-debug --strip-producers \
+  "$out/pkg/cookie_warden_bg.wasm" -o "$out/pkg/cookie_warden_bg.wasm"
+
+version="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
+node -e '
+  const fs = require("fs");
+  const manifest = JSON.parse(fs.readFileSync("manifest.json", "utf8"));
+  manifest.version = process.argv[1];
+  fs.writeFileSync(process.argv[2], JSON.stringify(manifest, null, 2) + "\n");
+' "$version" "$out/manifest.json"
+cp extension/*.js "$out/"
+find extension -maxdepth 1 \( -name '*.html' -o -name '*.css' \) -exec cp {} "$out/" \;
+[ -d extension/_locales ] && cp -r extension/_locales "$out/"
+cp icons/icon-*.png "$out/icons/"
+printf '[build] %s: wasm %s bytes (gzip %s), version %s\n' "$out" \
+  "$(stat -c %s "$out/pkg/cookie_warden_bg.wasm")" \
+  "$(gzip -9c "$out/pkg/cookie_warden_bg.wasm" | wc -c)" "$version"

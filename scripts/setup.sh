@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping whatever is already there, so a warm
-# machine spends seconds here. Sourced by the other scripts.
+# machine spends seconds here. Sourced by the other scripts; safe to run on its own.
+#   rustup: the wasm32-unknown-unknown target, rustfmt, clippy
+#   cargo:  wasm-bindgen-cli at exactly the version in Cargo.lock
+#   apt:    chromium and chromium-driver (Debian's; the tests never download a browser)
+#   npm:    the pinned tools in package-lock.json (binaryen's wasm-opt, playwright-core)
 set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '[setup] %s\n' "$*"; }
 
-# The Rust toolchain is the machine's (rustup); the wasm target is added to it.
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
@@ -16,3 +20,26 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+
+# wasm-bindgen's CLI must equal the wasm-bindgen crate in Cargo.lock.
+wbg_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$root/Cargo.lock")"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg_version" ]; then
+  say "installing wasm-bindgen-cli $wbg_version (a few minutes)"
+  # Not --locked: one of its locked dependencies is missing from the registry.
+  cargo install wasm-bindgen-cli --version "$wbg_version"
+fi
+
+apt_missing=()
+command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
+if ((${#apt_missing[@]})); then
+  say "installing ${apt_missing[*]} (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+fi
+
+if [ ! -d "$root/node_modules" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+  say "installing the pinned npm tools"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+fi

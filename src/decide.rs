@@ -65,6 +65,17 @@ impl Cookie {
             .or_else(|| Site::of_host(&self.domain))
     }
 
+    /// The URL `chrome.cookies.remove` needs to name this cookie: its scheme, host and path.
+    pub fn url(&self) -> String {
+        let scheme = if self.secure { "https" } else { "http" };
+        let path = if self.path.starts_with('/') {
+            self.path.as_str()
+        } else {
+            "/"
+        };
+        format!("{scheme}://{}{path}", self.host())
+    }
+
     /// The cookie's domain without a leading dot.
     pub fn host(&self) -> &str {
         self.domain.trim_start_matches('.')

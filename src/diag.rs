@@ -3,11 +3,11 @@
 //! This module owns the [`Place`] path type (`services[1].storage[0].maxAgeSeconds`) and the
 //! [`Diagnostic`] record. It knows nothing about policies.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The document is usable; something was ignored or looks wrong.
@@ -63,8 +63,19 @@ impl Serialize for Place {
     }
 }
 
+impl<'de> Deserialize<'de> for Place {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(if text == "(document)" {
+            Place::root()
+        } else {
+            Place(text)
+        })
+    }
+}
+
 /// One thing the parser has to say about one place in a document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

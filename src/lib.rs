@@ -41,12 +41,14 @@ pub mod block;
 pub mod date;
 pub mod decide;
 pub mod diag;
+pub mod discovery;
 pub mod domain;
 pub mod duration;
 pub mod known;
 pub mod pattern;
 pub mod policy;
 pub mod prefs;
+pub mod protocol;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

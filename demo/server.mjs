@@ -1,0 +1,784 @@
+#!/usr/bin/env node
+// Cookie Warden demo and test web server.
+//
+// One node:http server that plays several named sites at once, chosen by the Host header (the
+// port is ignored). The browser under test maps every *.test name to 127.0.0.1:
+//   Chromium: --host-resolver-rules="MAP *.test 127.0.0.1"
+//   Firefox:  network.dns.localDomains = "www.kaltiot.test,www.google-analytics.test,..."
+// so a page is opened as http://www.kaltiot.test:PORT/.
+//
+// Use it in-process from tests (startDemoServer) or from the command line:
+//   node demo/server.mjs --port 8080 [--host 127.0.0.1] [--log requests.jsonl] [--quiet]
+//
+// Node standard library only; see demo/README.md for what each site is for.
+
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The host name of every site the server plays. */
+export const HOSTS = Object.freeze({
+  // The seed site (Kaltiot) with its demo policy; the bare domain serves the same site.
+  kaltiot: 'www.kaltiot.test',
+  kaltiotBare: 'kaltiot.test',
+  // A site that publishes nothing but loads the same trackers.
+  nopolicy: 'www.nopolicy.test',
+  // A shop that publishes a TCF Vendor Device Storage Disclosure through a Link header.
+  tcf: 'www.tcf-shop.test',
+  // Third-party stand-ins.
+  gtm: 'www.googletagmanager.test',
+  ga: 'www.google-analytics.test',
+  lf: 'sc.lfeeder.test',
+  ads: 'ads.adserver.test',
+  // Sites whose policy is broken in one way each.
+  wrongsite: 'www.wrongsite.test',
+  oversize: 'www.oversize.test',
+  badjson: 'www.badjson.test',
+  htmlpolicy: 'www.htmlpolicy.test',
+  slowpolicy: 'www.slowpolicy.test',
+  redirect: 'www.redirect.test',
+});
+
+/** Per-test switches for setVariant(name, value), with their defaults. */
+export const VARIANT_DEFAULTS = Object.freeze({
+  // How long www.slowpolicy.test takes to answer its policy request, in milliseconds.
+  slowMs: 15000,
+  // When true, www.oversize.test sends its policy chunked, without Content-Length, so only a
+  // reader that counts bytes as they arrive can notice the size.
+  oversizeChunked: false,
+  // When not null, the document (object or string) served as the Kaltiot demo policy instead of
+  // the one computed from the example, for tests of policy changes and caching.
+  kaltiotPolicy: null,
+});
+
+const EXAMPLE_POLICY_URL = new URL('../examples/kaltiot.cookie-policy.json', import.meta.url);
+const TCF_DISCLOSURE_URL = new URL('./sites/tcf-disclosure.json', import.meta.url);
+
+/** The first-party functional cookie the demo site sets, declared only in the demo policy. */
+const KALTIOT_SITE_SERVICE = Object.freeze({
+  id: 'kaltiot-site',
+  name: 'Kaltiot website',
+  provider: 'Kaltiot Technologies Oy',
+  category: 'functional',
+  storage: [
+    {
+      name: 'cw_lang',
+      maxAgeSeconds: 31536000,
+      purpose: {
+        en: 'Remembers the language you chose for the site.',
+        fi: 'Muistaa sivustolle valitsemasi kielen.',
+      },
+    },
+  ],
+});
+
+/** `x.com` → `x.test` for a policy domain (also a cookie-style leading dot). */
+function testDomain(domain) {
+  return domain.replace(/\.com$/i, '.test');
+}
+
+/**
+ * The demo policy: the seed example (examples/kaltiot.cookie-policy.json) with `site` and every
+ * service and storage domain moved from .com to .test, and one extra service (`kaltiot-site`,
+ * functional, cookie `cw_lang`) inserted first. The https links are kept as they are: the format
+ * accepts only https links, and they are only displayed. Returns a fresh copy on every call.
+ */
+export function buildDemoPolicy() {
+  const policy = JSON.parse(fs.readFileSync(EXAMPLE_POLICY_URL, 'utf8'));
+  policy.site = testDomain(policy.site);
+  for (const service of policy.services) {
+    if (Array.isArray(service.domains)) service.domains = service.domains.map(testDomain);
+    for (const entry of service.storage ?? []) {
+      if (typeof entry.domain === 'string') entry.domain = testDomain(entry.domain);
+    }
+  }
+  policy.services.unshift(structuredClone(KALTIOT_SITE_SERVICE));
+  return policy;
+}
+
+/** A small valid policy for `site` that declares the `_ga` cookie the broken sites set. */
+function smallPolicy(site) {
+  return {
+    version: 1,
+    site,
+    services: [
+      {
+        id: 'google-analytics-4',
+        name: 'Google Analytics 4',
+        provider: 'Google',
+        category: 'statistics',
+        domains: ['google-analytics.test'],
+        storage: [{ name: '_ga', maxAgeSeconds: 63072000, purpose: 'Distinguishes visitors.' }],
+      },
+    ],
+  };
+}
+
+/** A JSON policy for oversize.test of exactly 600 KiB: well-formed, valid but for its size. */
+function oversizePolicy() {
+  const target = 600 * 1024;
+  const policy = smallPolicy('oversize.test');
+  const filler = 'Padding that makes this document larger than the 512 KiB limit. '.repeat(12);
+  const fillerService = (i) => ({
+    id: `filler-${i}`,
+    name: `Filler service ${i}`,
+    category: 'statistics',
+    description: filler,
+    storage: [],
+  });
+  // Each filler service takes a little over this many bytes once indented in the document.
+  const each = JSON.stringify([fillerService(99999)], null, 4).length;
+  const count = Math.floor((target - 8192) / each);
+  for (let i = 0; i < count; i++) policy.services.push(fillerService(i));
+  let text = JSON.stringify(policy, null, 2);
+  if (Buffer.byteLength(text) > target - 2) throw new Error('oversize policy overshot its size');
+  // Pad with whitespace inside the closing brace to hit the size exactly.
+  text = text.slice(0, -1) + ' '.repeat(target - Buffer.byteLength(text)) + '}';
+  return Buffer.from(text, 'utf8');
+}
+
+// A real 1×1 transparent GIF.
+const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function escapeHtml(text) {
+  return String(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
+}
+
+/** The English text of a policy text (string or language map). */
+function en(text) {
+  if (text == null) return '';
+  if (typeof text === 'string') return text;
+  return text.en ?? Object.values(text)[0] ?? '';
+}
+
+function lifetimeInWords(seconds) {
+  if (seconds === 0) return 'session (deleted when you close the browser)';
+  const units = [
+    [365 * 86400, 'year'],
+    [30 * 86400, 'month'],
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+    [1, 'second'],
+  ];
+  for (const [size, name] of units) {
+    if (seconds >= size && seconds % size === 0) {
+      const n = seconds / size;
+      return `${n} ${name}${n === 1 ? '' : 's'}`;
+    }
+  }
+  const days = Math.round(seconds / 86400);
+  return `about ${days} day${days === 1 ? '' : 's'}`;
+}
+
+const RIGHT_WORDS = {
+  access: 'to see the personal data we hold about you',
+  rectification: 'to have it corrected or completed',
+  erasure: 'to have it deleted',
+  restriction: 'to have its processing restricted',
+  portability: 'to receive it in a portable form, or have it sent to another controller',
+  objection: 'to object to its processing',
+  'withdraw-consent': 'to withdraw your consent at any time',
+  complaint: 'to complain to a supervisory authority',
+};
+
+/** Host name of a request, lowercased, port and trailing dot removed. */
+function requestHost(req) {
+  let host = String(req.headers.host ?? '').trim().toLowerCase();
+  if (host.startsWith('[')) {
+    host = host.slice(0, host.indexOf(']') + 1);
+  } else {
+    host = host.replace(/:\d*$/, '');
+  }
+  return host.replace(/\.$/, '');
+}
+
+function hostUnder(host, domain) {
+  return host === domain || host.endsWith('.' + domain);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages and scripts. `o` is an object with the origins of the third-party stand-ins.
+
+function page({ title, head = '', body }) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+${head}<style>
+  body { font-family: system-ui, sans-serif; margin: 0; color: #1d2b36; line-height: 1.5; }
+  header, main, footer { max-width: 52rem; margin: 0 auto; padding: 1rem 1.5rem; }
+  header { display: flex; justify-content: space-between; align-items: center; }
+  header a { color: inherit; text-decoration: none; font-weight: 700; }
+  nav a { margin-left: 1rem; font-weight: 400; }
+  .hero { background: #00263e; color: #fff; padding: 3rem 1.5rem; }
+  .hero > * { max-width: 52rem; margin-left: auto; margin-right: auto; }
+  footer { border-top: 1px solid #ccd; font-size: 0.9rem; color: #556; }
+  footer a { margin-right: 1rem; }
+  table { border-collapse: collapse; width: 100%; }
+  th, td { text-align: left; border-bottom: 1px solid #dde; padding: 0.3rem 0.5rem; vertical-align: top; }
+</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+function kaltiotHeader() {
+  return `<header>
+  <a href="/">Kaltiot</a>
+  <nav><a href="/#solutions">Solutions</a><a href="/#company">Company</a><a href="/#contact">Contact</a></nav>
+</header>`;
+}
+
+function kaltiotFooter(policy) {
+  const c = policy.controller ?? {};
+  return `<footer>
+  <p>
+    <a href="#cookie-settings" id="cookie-settings">Cookie settings</a>
+    <a href="/cookie-policy-eu/" id="cookie-policy-link">Cookie policy (EU)</a>
+  </p>
+  <p>${escapeHtml(c.name ?? '')} · ${escapeHtml(c.address ?? '')} ·
+    <a href="mailto:${escapeHtml(c.email ?? '')}">${escapeHtml(c.email ?? '')}</a></p>
+  <p><small>Demo copy for Cookie Warden tests. Not the real kaltiot.com.</small></p>
+</footer>`;
+}
+
+function kaltiotHome(o, policy) {
+  return page({
+    title: 'Kaltiot – Smart IoT for locating assets and people',
+    head: `<link rel="cookie-policy" href="/cookie-policy.json">
+<script src="${o.gtm}/gtm.js?id=GTM-DEMO"></script>
+<script async src="${o.ga}/g/collect.js"></script>
+<script async src="${o.lf}/lftracker.js"></script>
+`,
+    body: `${kaltiotHeader()}
+<section class="hero">
+  <h1>Know where things are.</h1>
+  <p>Kaltiot connects everyday things to the cloud. Our Bluetooth tags, gateways and cloud
+     service show where your assets, tools and people are — indoors and in real time.</p>
+</section>
+<main>
+  <h2 id="solutions">Smart IoT, made in Oulu</h2>
+  <p>From hospitals to factories and logistics centres, Kaltiot's smart IoT solutions cut the
+     time spent searching for equipment and make everyday work safer. Tags last for years on one
+     battery, and the platform scales from a single building to thousands of sites.</p>
+  <ul>
+    <li>Asset tracking: find equipment in seconds.</li>
+    <li>Safety: know that everyone got out.</li>
+    <li>Insights: see how spaces and devices are really used.</li>
+  </ul>
+  <h2 id="company">Company</h2>
+  <p>Kaltiot Technologies Oy is an IoT company from Oulu, Finland, building on decades of
+     wireless and mobile expertise from the region.</p>
+  <h2 id="contact">Contact</h2>
+  <p>Svaanintie 4 A2, 90230 Oulu, Finland</p>
+  <img src="${o.ga}/g/collect?beacon=page" width="1" height="1" alt="" id="beacon">
+</main>
+${kaltiotFooter(policy)}`,
+  });
+}
+
+function kaltiotPolicyPage(policy) {
+  const categories = policy.categories ?? {};
+  const byCategory = new Map();
+  for (const service of policy.services ?? []) {
+    if (!byCategory.has(service.category)) byCategory.set(service.category, []);
+    byCategory.get(service.category).push(service);
+  }
+  const order = ['necessary', 'functional', 'statistics', 'marketing'];
+  const sections = [];
+  for (const key of order) {
+    const cat = categories[key];
+    const services = byCategory.get(key) ?? [];
+    if (!cat && services.length === 0) continue;
+    const label = en(cat?.label) || key[0].toUpperCase() + key.slice(1);
+    let html = `<section id="category-${key}">\n<h2>${escapeHtml(label)}</h2>\n`;
+    if (cat?.description) html += `<p>${escapeHtml(en(cat.description))}</p>\n`;
+    for (const s of services) {
+      html += `<h3 id="service-${escapeHtml(s.id)}">${escapeHtml(s.name)}</h3>\n`;
+      if (s.description) html += `<p>${escapeHtml(en(s.description))}</p>\n`;
+      const facts = [];
+      if (s.provider) facts.push(`Provider: ${escapeHtml(s.provider)}`);
+      if (s.domains?.length) facts.push(`Domains: ${s.domains.map(escapeHtml).join(', ')}`);
+      if (s.privacyPolicy) {
+        facts.push(`Privacy policy: <a href="${escapeHtml(s.privacyPolicy)}">${escapeHtml(s.privacyPolicy)}</a>`);
+      }
+      if (facts.length) html += `<p>${facts.join('<br>')}</p>\n`;
+      if (s.storage?.length) {
+        html += '<table>\n<tr><th>Cookie</th><th>Expires after</th><th>Purpose</th></tr>\n';
+        for (const e of s.storage) {
+          html += `<tr><td><code>${escapeHtml(e.name)}</code></td><td>${escapeHtml(
+            lifetimeInWords(e.maxAgeSeconds ?? 0),
+          )}</td><td>${escapeHtml(en(e.purpose))}</td></tr>\n`;
+        }
+        html += '</table>\n';
+      } else {
+        html += '<p>This service sets no cookies of its own.</p>\n';
+      }
+    }
+    html += '</section>';
+    sections.push(html);
+  }
+  const rights = (policy.rights ?? [])
+    .map((r) => `<li>${escapeHtml(RIGHT_WORDS[r] ?? r)}</li>`)
+    .join('\n');
+  const c = policy.controller ?? {};
+  return page({
+    title: 'Cookie policy (EU) – Kaltiot',
+    head: '<link rel="cookie-policy" href="/cookie-policy.json">\n',
+    body: `${kaltiotHeader()}
+<main>
+  <h1>Cookie policy (EU)</h1>
+  <p>Last updated ${escapeHtml(policy.updated ?? '')}. This policy applies to visitors from
+     ${escapeHtml((policy.jurisdictions ?? []).join(' and '))}. It explains which cookies
+     ${escapeHtml(c.name ?? 'we')} uses on this website, what they are for and how long they last.
+     A machine-readable copy is at <a href="/cookie-policy.json">/cookie-policy.json</a>.</p>
+  ${sections.join('\n  ')}
+  <section id="rights">
+    <h2>Your rights</h2>
+    <p>You have the right:</p>
+    <ul>
+${rights}
+    </ul>
+  </section>
+  <section id="contact">
+    <h2>Contact</h2>
+    <p>${escapeHtml(c.name ?? '')}<br>
+       ${escapeHtml(c.address ?? '')}<br>
+       <a href="mailto:${escapeHtml(c.email ?? '')}">${escapeHtml(c.email ?? '')}</a></p>
+  </section>
+</main>
+${kaltiotFooter(policy)}`,
+  });
+}
+
+function noPolicyPage(o) {
+  return page({
+    title: 'No Policy Ltd – we publish nothing',
+    head: `<script async src="${o.ga}/g/collect.js"></script>
+<script async src="${o.lf}/lftracker.js"></script>
+`,
+    body: `<main>
+  <h1>No Policy Ltd</h1>
+  <p>This site publishes no machine-readable cookie policy, but it loads Google Analytics and
+     Leadfeeder (the stand-ins), which set <code>_ga</code>, <code>_ga_DEMO123</code> and
+     <code>_lfa</code>.</p>
+  <img src="${o.ga}/g/collect?beacon=page" width="1" height="1" alt="" id="beacon">
+</main>`,
+  });
+}
+
+function tcfShopPage(o) {
+  return page({
+    title: 'TCF Shop – gadgets with ads',
+    head: `<script async src="${o.ads}/ad.js"></script>
+`,
+    body: `<main>
+  <h1>TCF Shop</h1>
+  <p>This shop publishes an IAB TCF Vendor Device Storage Disclosure at
+     <a href="/tcf-disclosure.json">/tcf-disclosure.json</a>, announced only by a
+     <code>Link</code> header on this page. Its ad script sets <code>shop_ad_id</code> on this
+     site and <code>shop_ad_freq</code> in localStorage.</p>
+  <div id="ad-slot">(ad)</div>
+</main>`,
+  });
+}
+
+function brokenPage(host, what) {
+  return page({
+    title: `${host} – ${what}`,
+    head: `<script>document.cookie = "_ga=GA1.1.123.456; path=/; max-age=63072000";</script>
+`,
+    body: `<main>
+  <h1>${escapeHtml(host)}</h1>
+  <p>Its policy at <a href="/.well-known/cookie-policy.json">/.well-known/cookie-policy.json</a>
+     ${escapeHtml(what)}. This page sets <code>_ga</code> with an inline script.</p>
+</main>`,
+  });
+}
+
+const GTM_JS = `// Google Tag Manager stand-in (Cookie Warden demo). Sets up dataLayer, loads nothing.
+(function () {
+  window.dataLayer = window.dataLayer || [];
+  window.dataLayer.push({ 'gtm.start': Date.now(), event: 'gtm.js' });
+  window.cookieWardenDemo = window.cookieWardenDemo || {};
+  window.cookieWardenDemo.gtm = true;
+})();
+`;
+
+const GA_JS = `// Google Analytics 4 stand-in (Cookie Warden demo).
+(function () {
+  var origin = new URL(document.currentScript.src).origin;
+  document.cookie = "_ga=GA1.1.123.456; path=/; max-age=63072000";
+  document.cookie = "_ga_DEMO123=GS1.1.123.1.0.0; path=/; max-age=63072000";
+  new Image().src = origin + "/g/collect?v=2&tid=G-DEMO";
+  window.cookieWardenDemo = window.cookieWardenDemo || {};
+  window.cookieWardenDemo.ga = true;
+})();
+`;
+
+const LF_JS = `// Leadfeeder stand-in (Cookie Warden demo).
+(function () {
+  var origin = new URL(document.currentScript.src).origin;
+  document.cookie = "_lfa=LF1.1.abc; path=/; max-age=63072000";
+  new Image().src = origin + "/pixel.gif";
+  window.cookieWardenDemo = window.cookieWardenDemo || {};
+  window.cookieWardenDemo.lf = true;
+})();
+`;
+
+const AD_JS = `// Ad server stand-in for www.tcf-shop.test (Cookie Warden demo).
+(function () {
+  var origin = new URL(document.currentScript.src).origin;
+  document.cookie = "shop_ad_id=AD.1.789; path=/; max-age=7776000";
+  try { localStorage.setItem("shop_ad_freq", JSON.stringify({ demo: 1 })); } catch (e) {}
+  var img = new Image();
+  img.src = origin + "/pixel.gif?slot=shop";
+  img.width = 1; img.height = 1; img.alt = "";
+  var slot = document.getElementById("ad-slot");
+  if (slot) { slot.textContent = "Ad: buy more gadgets"; slot.appendChild(img); }
+  else { document.documentElement.appendChild(img); }
+  window.cookieWardenDemo = window.cookieWardenDemo || {};
+  window.cookieWardenDemo.ads = true;
+})();
+`;
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+/**
+ * Starts the demo server.
+ * @returns {Promise<{port: number, url: (host: string, path?: string) => string,
+ *   log: Array<{time: number, host: string, method: string, path: string, referer: string|null,
+ *   origin: string|null, cookie: string|null, userAgent: string|null}>,
+ *   requestsTo: (hostSuffix: string) => Array<object>, clearLog: () => void,
+ *   setVariant: (name: string, value: any) => void, close: () => Promise<void>}>}
+ */
+export async function startDemoServer({
+  port = 0,
+  host = '127.0.0.1',
+  quiet = true,
+  logFile = null,
+} = {}) {
+  const demoPolicy = buildDemoPolicy();
+  const demoPolicyBody = JSON.stringify(demoPolicy, null, 2) + '\n';
+  const tcfBody = fs.readFileSync(TCF_DISCLOSURE_URL);
+  const oversizeBody = oversizePolicy();
+  const variants = { ...VARIANT_DEFAULTS };
+  const log = [];
+  const timers = new Set();
+  let actualPort = port;
+
+  const origin = (h) => `http://${h}:${actualPort}`;
+  const origins = () => ({
+    gtm: origin(HOSTS.gtm),
+    ga: origin(HOSTS.ga),
+    lf: origin(HOSTS.lf),
+    ads: origin(HOSTS.ads),
+  });
+
+  // --- response helpers ---
+  const send = (res, status, type, body, headers = {}) => {
+    const buf = Buffer.isBuffer(body) ? body : Buffer.from(String(body), 'utf8');
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length, ...headers });
+    res.end(buf);
+  };
+  const html = (res, body, headers = {}) =>
+    send(res, 200, 'text/html; charset=utf-8', body, { 'Cache-Control': 'no-store', ...headers });
+  const js = (res, body) =>
+    send(res, 200, 'text/javascript; charset=utf-8', body, { 'Cache-Control': 'no-store' });
+  const gif = (res) => send(res, 200, 'image/gif', PIXEL_GIF, { 'Cache-Control': 'no-store' });
+  const policyJson = (res, body) =>
+    send(res, 200, 'application/json; charset=utf-8', body, { 'Cache-Control': 'max-age=3600' });
+  const notFound = (res, what = 'Not found') =>
+    send(res, 404, 'text/plain; charset=utf-8', what + '\n', { 'Cache-Control': 'no-store' });
+  const redirect = (res, location, status = 302) =>
+    send(res, status, 'text/plain; charset=utf-8', `Redirecting to ${location}\n`, {
+      Location: location,
+      'Cache-Control': 'no-store',
+    });
+
+  const isPolicyPath = (p) => p === '/.well-known/cookie-policy.json';
+
+  // --- sites: each takes (req, res, pathname, hostname) and answers ---
+  const kaltiot = (req, res, p) => {
+    if (p === '/' || p === '/index.html') {
+      return html(res, kaltiotHome(origins(), demoPolicy), {
+        'Set-Cookie': ['cw_lang=en; Path=/; Max-Age=31536000', 'visitor_note=1; Path=/; Max-Age=86400'],
+      });
+    }
+    if (p === '/cookie-policy-eu') return redirect(res, '/cookie-policy-eu/', 301);
+    if (p === '/cookie-policy-eu/') return html(res, kaltiotPolicyPage(demoPolicy));
+    if (p === '/cookie-policy.json' || isPolicyPath(p)) {
+      const override = variants.kaltiotPolicy;
+      if (override == null) return policyJson(res, demoPolicyBody);
+      return policyJson(res, typeof override === 'string' ? override : JSON.stringify(override, null, 2));
+    }
+    return notFound(res);
+  };
+
+  const nopolicy = (req, res, p) => {
+    if (p === '/' || p === '/index.html') return html(res, noPolicyPage(origins()));
+    return notFound(res);
+  };
+
+  const tcf = (req, res, p) => {
+    if (p === '/' || p === '/index.html') {
+      return html(res, tcfShopPage(origins()), { Link: '</tcf-disclosure.json>; rel="cookie-policy"' });
+    }
+    if (p === '/tcf-disclosure.json') return policyJson(res, tcfBody);
+    return notFound(res);
+  };
+
+  const gtm = (req, res, p) => (p === '/gtm.js' ? js(res, GTM_JS) : notFound(res));
+
+  const ga = (req, res, p) => {
+    if (p === '/g/collect.js') return js(res, GA_JS);
+    if (p === '/g/collect') return gif(res);
+    return notFound(res);
+  };
+
+  const lf = (req, res, p) => {
+    if (p === '/lftracker.js') return js(res, LF_JS);
+    if (p === '/pixel.gif') return gif(res);
+    return notFound(res);
+  };
+
+  const ads = (req, res, p) => {
+    if (p === '/ad.js') return js(res, AD_JS);
+    if (p === '/pixel.gif') return gif(res);
+    return notFound(res);
+  };
+
+  const broken = (what, policy) => (req, res, p, h) => {
+    if (p === '/' || p === '/index.html') return html(res, brokenPage(h, what));
+    if (isPolicyPath(p)) return policy(req, res);
+    return notFound(res);
+  };
+
+  const wrongsite = broken('is for kaltiot.test, not wrongsite.test', (req, res) =>
+    policyJson(res, demoPolicyBody),
+  );
+  const oversize = broken('is 600 KiB, over the 512 KiB limit', (req, res) => {
+    if (!variants.oversizeChunked) return policyJson(res, oversizeBody);
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'max-age=3600',
+    });
+    for (let i = 0; i < oversizeBody.length; i += 64 * 1024) {
+      res.write(oversizeBody.subarray(i, i + 64 * 1024));
+    }
+    res.end();
+  });
+  const badjson = broken('is truncated JSON', (req, res) =>
+    policyJson(res, '{"version": 1,'),
+  );
+  const htmlpolicy = broken('is an HTML page', (req, res) =>
+    send(
+      res,
+      200,
+      'text/html; charset=utf-8',
+      page({ title: 'Cookie policy', body: '<h1>Cookie policy</h1><p>We use cookies.</p>' }),
+      { 'Cache-Control': 'max-age=3600' },
+    ),
+  );
+  const slowpolicy = broken('answers only after a long delay', (req, res) => {
+    const body = JSON.stringify(smallPolicy('slowpolicy.test'), null, 2);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!res.destroyed) policyJson(res, body);
+    }, Number(variants.slowMs) || 0);
+    timers.add(timer);
+    res.on('close', () => {
+      clearTimeout(timer);
+      timers.delete(timer);
+    });
+  });
+  const redirectSite = broken('redirects to the Kaltiot policy', (req, res) =>
+    redirect(res, `${origin(HOSTS.kaltiot)}/cookie-policy.json`),
+  );
+
+  // Which site answers for a host: [domain, handler]; the domain and its subdomains match.
+  const sites = [
+    ['kaltiot.test', kaltiot],
+    ['nopolicy.test', nopolicy],
+    ['tcf-shop.test', tcf],
+    ['googletagmanager.test', gtm],
+    ['google-analytics.test', ga],
+    ['analytics.google.test', ga],
+    ['lfeeder.test', lf],
+    ['leadfeeder.test', lf],
+    ['adserver.test', ads],
+    ['wrongsite.test', wrongsite],
+    ['oversize.test', oversize],
+    ['badjson.test', badjson],
+    ['htmlpolicy.test', htmlpolicy],
+    ['slowpolicy.test', slowpolicy],
+    ['redirect.test', redirectSite],
+  ];
+
+  const handle = (req, res) => {
+    const h = requestHost(req);
+    const entry = {
+      time: Date.now(),
+      host: h,
+      method: req.method,
+      path: req.url,
+      referer: req.headers.referer ?? null,
+      origin: req.headers.origin ?? null,
+      cookie: req.headers.cookie ?? null,
+      userAgent: req.headers['user-agent'] ?? null,
+    };
+    // Logged before anything is answered: a request that is not in the log never arrived.
+    log.push(entry);
+    if (logFile) {
+      try {
+        fs.appendFileSync(logFile, JSON.stringify(entry) + '\n');
+      } catch (err) {
+        if (!quiet) console.error(`cannot write ${logFile}: ${err.message}`);
+      }
+    }
+    if (!quiet) console.log(`${new Date(entry.time).toISOString()} ${req.method} http://${h}${req.url}`);
+
+    // Drain any request body (POST beacons) so the connection stays usable.
+    req.resume();
+
+    if (!['GET', 'HEAD', 'POST'].includes(req.method)) {
+      return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', { Allow: 'GET, HEAD, POST' });
+    }
+    let pathname;
+    try {
+      pathname = new URL(req.url, 'http://x').pathname;
+    } catch {
+      return send(res, 400, 'text/plain; charset=utf-8', 'Bad request\n');
+    }
+    const site = sites.find(([domain]) => hostUnder(h, domain));
+    if (!site) return notFound(res, `Unknown host ${h || '(none)'}`);
+    try {
+      site[1](req, res, pathname, h);
+    } catch (err) {
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `Server error: ${err.message}\n`);
+      else res.destroy(err);
+    }
+  };
+
+  const server = http.createServer(handle);
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  actualPort = server.address().port;
+
+  return {
+    port: actualPort,
+    host,
+    url: (h, p = '/') => `http://${h}:${actualPort}${p.startsWith('/') ? p : '/' + p}`,
+    log,
+    requestsTo: (suffix) => {
+      const s = String(suffix).toLowerCase().replace(/^\./, '');
+      return log.filter((e) => hostUnder(e.host, s));
+    },
+    clearLog: () => {
+      log.length = 0;
+    },
+    setVariant: (name, value) => {
+      if (!Object.hasOwn(VARIANT_DEFAULTS, name)) {
+        throw new Error(`unknown variant ${name}; known: ${Object.keys(VARIANT_DEFAULTS).join(', ')}`);
+      }
+      variants[name] = value === undefined ? VARIANT_DEFAULTS[name] : value;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+
+function parseArgs(argv) {
+  const opts = { port: 8080, host: '127.0.0.1', quiet: false, logFile: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--port') opts.port = Number(value());
+    else if (a.startsWith('--port=')) opts.port = Number(a.slice(7));
+    else if (a === '--host') opts.host = value();
+    else if (a.startsWith('--host=')) opts.host = a.slice(7);
+    else if (a === '--log') opts.logFile = path.resolve(value());
+    else if (a.startsWith('--log=')) opts.logFile = path.resolve(a.slice(6));
+    else if (a === '--quiet') opts.quiet = true;
+    else if (a === '--help' || a === '-h') opts.help = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
+    throw new Error('--port needs a number from 0 to 65535');
+  }
+  return opts;
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`demo/server.mjs: ${err.message}`);
+    process.exit(2);
+  }
+  if (opts.help) {
+    console.log('usage: node demo/server.mjs [--port 8080] [--host 127.0.0.1] [--log FILE] [--quiet]');
+    return;
+  }
+  const srv = await startDemoServer(opts);
+  console.log(`listening on http://${opts.host}:${srv.port}`);
+  console.log('sites (map *.test to 127.0.0.1 in the browser, e.g. Chromium');
+  console.log('  --host-resolver-rules="MAP *.test 127.0.0.1"):');
+  const width = Math.max(...Object.keys(HOSTS).map((k) => k.length));
+  for (const [key, h] of Object.entries(HOSTS)) {
+    console.log(`  ${key.padEnd(width)}  ${srv.url(h)}`);
+  }
+  if (opts.logFile) console.log(`appending requests as JSON lines to ${opts.logFile}`);
+  const stop = () => {
+    srv.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+const invokedPath = process.argv[1] ? path.resolve(process.argv[1]) : null;
+const thisPath = fileURLToPath(import.meta.url);
+function sameFile(a, b) {
+  try {
+    return fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return a === b;
+  }
+}
+if (invokedPath && sameFile(invokedPath, thisPath)) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,33 @@
+// Cookie Warden's background: a bootstrap only. It loads the engine (Rust compiled to
+// WebAssembly), registers every listener synchronously at top level (so a stopped worker that is
+// woken by an event still receives it), and hands each event to Rust once the engine has
+// started. All logic is in Rust (src/web/).
+import init, * as engine from './pkg/cookie_warden.js';
+
+const ready = init({ module_or_path: new URL('./pkg/cookie_warden_bg.wasm', import.meta.url) })
+  .then(() => engine.start());
+
+const later = (handler) => (...args) =>
+  ready.then(() => handler(...args)).catch((error) => console.error('cookie-warden:', error));
+
+chrome.cookies.onChanged.addListener(later(engine.onCookieChanged));
+chrome.webNavigation.onBeforeNavigate.addListener(later((details) => engine.onNavigation(details, false)));
+chrome.webNavigation.onCommitted.addListener(later((details) => engine.onNavigation(details, true)));
+chrome.webRequest.onHeadersReceived.addListener(
+  later(engine.onHeadersReceived),
+  { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] },
+  ['responseHeaders'],
+);
+chrome.tabs.onRemoved.addListener(later(engine.onTabRemoved));
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  ready
+    .then(() => engine.onMessage(message, sender))
+    .then(sendResponse, (error) => sendResponse({ type: 'error', message: String(error) }));
+  return true;
+});
+
+// The same message protocol, callable in the worker itself (the demo and the tests use it).
+globalThis.cookieWarden = {
+  ready,
+  request: (message) => ready.then(() => engine.onMessage(message, {})),
+};

@@ -1,0 +1,438 @@
+//! Policy discovery, as plain decisions: where to look for a site's policy, in what order of
+//! precedence, whether a fetched answer is acceptable, how long to keep it, and what is cached.
+//!
+//! The order (highest first): a `<link rel="cookie-policy">` in the page, a `Link` header on the
+//! page, `/.well-known/cookie-policy.json` on the page's host, then on its registrable domain. A
+//! source found later replaces one of lower precedence. This module builds URLs and judges
+//! answers; the web layer does the fetching.
+
+use crate::diag::Diagnostic;
+use crate::domain::{host_of_url, Site};
+use crate::policy::{self, CompiledPolicy, Document, DocumentKind};
+use serde::{Deserialize, Serialize};
+
+/// The path of the well-known policy file.
+pub const WELL_KNOWN_PATH: &str = "/.well-known/cookie-policy.json";
+
+/// How long a fetch may take, in milliseconds.
+pub const FETCH_TIMEOUT_MS: u32 = 10_000;
+
+/// Cache lifetime without `Cache-Control: max-age`, and its bounds (seconds).
+pub mod ttl {
+    /// Without `max-age`: 24 hours.
+    pub const DEFAULT: u64 = 24 * 3600;
+    /// The shortest honoured: 1 hour.
+    pub const MIN: u64 = 3600;
+    /// The longest honoured: 7 days.
+    pub const MAX: u64 = 7 * 24 * 3600;
+    /// How long a failure (not found, invalid, unreachable) is remembered before trying again.
+    pub const FAILURE: u64 = 3600;
+}
+
+/// Where a policy was found, in increasing order of precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SourceKind {
+    /// `/.well-known/cookie-policy.json` on the registrable domain.
+    WellKnownSite,
+    /// `/.well-known/cookie-policy.json` on the page's host.
+    WellKnownHost,
+    /// A `Link: <...>; rel="cookie-policy"` header on the page.
+    LinkHeader,
+    /// A `<link rel="cookie-policy">` element in the page.
+    LinkElement,
+}
+
+/// A place to fetch a policy from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Candidate {
+    /// The URL.
+    pub url: String,
+    /// How it was found.
+    pub kind: SourceKind,
+}
+
+/// The well-known candidates for a page URL: the page's host, then its registrable domain (once
+/// when they are the same). Same scheme and port as the page. Only http(s) pages have any.
+pub fn well_known_candidates(page_url: &str) -> Vec<Candidate> {
+    let Some((scheme, rest)) = page_url.split_once("://") else {
+        return Vec::new();
+    };
+    if scheme != "http" && scheme != "https" {
+        return Vec::new();
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') && p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(p)),
+        _ => (authority, None),
+    };
+    let host = host.to_ascii_lowercase();
+    if host.is_empty() {
+        return Vec::new();
+    }
+    let origin = |h: &str| match port {
+        Some(p) if !p.is_empty() => format!("{scheme}://{h}:{p}"),
+        _ => format!("{scheme}://{h}"),
+    };
+    let mut out = vec![Candidate {
+        url: format!("{}{WELL_KNOWN_PATH}", origin(&host)),
+        kind: SourceKind::WellKnownHost,
+    }];
+    if let Some(site) = Site::of_host(&host) {
+        if site.as_str() != host {
+            out.push(Candidate {
+                url: format!("{}{WELL_KNOWN_PATH}", origin(site.as_str())),
+                kind: SourceKind::WellKnownSite,
+            });
+        }
+    }
+    out
+}
+
+/// Finds `rel="cookie-policy"` in a `Link` header value and resolves it against `base` (the
+/// page's URL). Returns `None` when the header has no such link or the URL is not http(s).
+pub fn link_header_target(header: &str, base: &str) -> Option<String> {
+    for link in split_links(header) {
+        let link = link.trim();
+        let Some(rest) = link.strip_prefix('<') else {
+            continue;
+        };
+        let Some((target, params)) = rest.split_once('>') else {
+            continue;
+        };
+        let is_policy = params.split(';').any(|param| {
+            let Some((name, value)) = param.split_once('=') else {
+                return false;
+            };
+            name.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|rel| rel.eq_ignore_ascii_case("cookie-policy"))
+        });
+        if is_policy {
+            return resolve_url(target.trim(), base);
+        }
+    }
+    None
+}
+
+/// Splits a `Link` header at the commas between links (not those inside `<...>` or quotes).
+fn split_links(header: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut in_angle, mut in_quote) = (0, false, false);
+    for (i, c) in header.char_indices() {
+        match c {
+            '<' if !in_quote => in_angle = true,
+            '>' if !in_quote => in_angle = false,
+            '"' if !in_angle => in_quote = !in_quote,
+            ',' if !in_angle && !in_quote => {
+                parts.push(&header[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&header[start..]);
+    parts
+}
+
+/// Resolves `reference` against `base` for the forms a policy link takes: absolute http(s),
+/// scheme-relative (`//host/path`), absolute-path (`/path`) and relative (`path`). Anything
+/// that is not http(s) in the end gives `None`.
+pub fn resolve_url(reference: &str, base: &str) -> Option<String> {
+    let (scheme, rest) = base.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let resolved = if reference.starts_with("http://") || reference.starts_with("https://") {
+        reference.to_owned()
+    } else if let Some(r) = reference.strip_prefix("//") {
+        format!("{scheme}://{r}")
+    } else if reference.starts_with('/') {
+        format!("{scheme}://{authority}{reference}")
+    } else if reference.contains(':') && !reference.starts_with('.') {
+        return None;
+    } else {
+        let path = &rest[authority.len()..];
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        format!("{scheme}://{authority}{dir}/{reference}")
+    };
+    let ok = (resolved.starts_with("http://") || resolved.starts_with("https://"))
+        && host_of_url(&resolved).is_some();
+    ok.then_some(resolved)
+}
+
+/// Whether a policy at `policy_url` may be fetched for a page at `page_url`: http(s) only, and
+/// plain http only for a plain-http page.
+pub fn may_fetch(policy_url: &str, page_url: &str) -> bool {
+    if policy_url.starts_with("https://") {
+        return true;
+    }
+    policy_url.starts_with("http://") && page_url.starts_with("http://")
+}
+
+/// The cache lifetime for a `Cache-Control` header: `max-age` clamped to [1 h, 7 days], 24 h
+/// without one.
+pub fn cache_ttl(cache_control: Option<&str>) -> u64 {
+    let max_age = cache_control.and_then(|value| {
+        value.split(',').find_map(|directive| {
+            let (name, number) = directive.split_once('=')?;
+            name.trim()
+                .eq_ignore_ascii_case("max-age")
+                .then(|| number.trim().trim_matches('"').parse::<u64>().ok())?
+        })
+    });
+    max_age.map_or(ttl::DEFAULT, |age| age.clamp(ttl::MIN, ttl::MAX))
+}
+
+/// Why a fetched answer is not a policy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum FetchProblem {
+    /// Nothing there (404, 410).
+    #[error("no policy at {url} (HTTP {status})")]
+    NotFound {
+        /// Where.
+        url: String,
+        /// The status.
+        status: u16,
+    },
+    /// Another error status.
+    #[error("{url} answered HTTP {status}")]
+    Status {
+        /// Where.
+        url: String,
+        /// The status.
+        status: u16,
+    },
+    /// Not JSON.
+    #[error("{url} is {content_type}, not JSON")]
+    ContentType {
+        /// Where.
+        url: String,
+        /// What it claimed to be.
+        content_type: String,
+    },
+    /// Over 512 KiB.
+    #[error("{url} is larger than 512 KiB")]
+    TooLarge {
+        /// Where.
+        url: String,
+    },
+    /// Redirected to another site.
+    #[error("{url} redirected to {final_url}, which is not on {site}")]
+    OffSite {
+        /// Where.
+        url: String,
+        /// Where it ended.
+        final_url: String,
+        /// The page's site.
+        site: String,
+    },
+    /// No answer in time, or a network error.
+    #[error("{url} could not be fetched: {reason}")]
+    Network {
+        /// Where.
+        url: String,
+        /// What the browser said.
+        reason: String,
+    },
+}
+
+/// Checks a response's head before its body is read.
+pub fn check_head(
+    url: &str,
+    final_url: &str,
+    site: &Site,
+    status: u16,
+    content_type: Option<&str>,
+    content_length: Option<u64>,
+) -> Result<(), FetchProblem> {
+    if status == 404 || status == 410 {
+        return Err(FetchProblem::NotFound {
+            url: url.to_owned(),
+            status,
+        });
+    }
+    if !(200..300).contains(&status) {
+        return Err(FetchProblem::Status {
+            url: url.to_owned(),
+            status,
+        });
+    }
+    let final_site = host_of_url(final_url).and_then(Site::of_host);
+    if final_site.as_ref() != Some(site) {
+        return Err(FetchProblem::OffSite {
+            url: url.to_owned(),
+            final_url: final_url.to_owned(),
+            site: site.to_string(),
+        });
+    }
+    let media = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let is_json = media == "application/json"
+        || (media.starts_with("application/") && media.ends_with("+json"));
+    if !is_json {
+        return Err(FetchProblem::ContentType {
+            url: url.to_owned(),
+            content_type: if media.is_empty() {
+                "untyped".into()
+            } else {
+                media
+            },
+        });
+    }
+    if content_length.is_some_and(|n| n > policy::parse::limits::MAX_BYTES as u64) {
+        return Err(FetchProblem::TooLarge {
+            url: url.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// What is cached about a site's policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyRecord {
+    /// The site.
+    pub site: Site,
+    /// Where the answer came from (`None` when nothing was found anywhere).
+    pub source: Option<Candidate>,
+    /// When it was fetched (seconds since the Unix epoch).
+    pub fetched_at: u64,
+    /// When to look again.
+    pub expires_at: u64,
+    /// What was found.
+    pub outcome: Outcome,
+}
+
+/// What a fetch found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Outcome {
+    /// A document was read; `text` is kept so the policy can be parsed again after a restart.
+    Document {
+        /// The document's text.
+        text: String,
+        /// Whether it is valid.
+        valid: bool,
+        /// Its diagnostics.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The document could not be read at all.
+    Unreadable {
+        /// Why, in words.
+        error: String,
+    },
+    /// The fetch failed.
+    Failed {
+        /// Why.
+        problem: FetchProblem,
+    },
+    /// No policy anywhere.
+    NotPublished,
+}
+
+impl PolicyRecord {
+    /// The record for a fetched body.
+    pub fn from_body(
+        site: &Site,
+        source: Candidate,
+        body: &[u8],
+        cache_control: Option<&str>,
+        now: u64,
+    ) -> PolicyRecord {
+        let outcome = match policy::parse(body, Some(site)) {
+            Ok(document) => Outcome::Document {
+                text: String::from_utf8_lossy(body).into_owned(),
+                valid: document.is_valid(),
+                diagnostics: document.diagnostics,
+            },
+            Err(error) => Outcome::Unreadable {
+                error: error.to_string(),
+            },
+        };
+        let ttl = match outcome {
+            Outcome::Document { valid: true, .. } => cache_ttl(cache_control),
+            _ => ttl::FAILURE,
+        };
+        PolicyRecord {
+            site: site.clone(),
+            source: Some(source),
+            fetched_at: now,
+            expires_at: now.saturating_add(ttl),
+            outcome,
+        }
+    }
+
+    /// The record for a failed fetch (or, with `source: None`, for nothing found anywhere).
+    pub fn failed(
+        site: &Site,
+        source: Option<Candidate>,
+        problem: Option<FetchProblem>,
+        now: u64,
+    ) -> PolicyRecord {
+        PolicyRecord {
+            site: site.clone(),
+            source,
+            fetched_at: now,
+            expires_at: now.saturating_add(ttl::FAILURE),
+            outcome: problem.map_or(Outcome::NotPublished, |problem| Outcome::Failed { problem }),
+        }
+    }
+
+    /// Whether the record is still fresh at `now`.
+    pub fn is_fresh(&self, now: u64) -> bool {
+        now < self.expires_at
+    }
+
+    /// Whether a newly found `candidate` should be fetched: it outranks what this record came
+    /// from, or names another URL of the same rank, or the record is stale.
+    pub fn should_fetch(&self, candidate: &Candidate, now: u64) -> bool {
+        match &self.source {
+            _ if !self.is_fresh(now) => true,
+            None => true,
+            Some(current) => {
+                candidate.kind > current.kind
+                    || (candidate.kind == current.kind && candidate.url != current.url)
+            }
+        }
+    }
+
+    /// Parses the stored document again into a usable policy (valid documents only).
+    pub fn compile(&self) -> Option<(CompiledPolicy, DocumentKind, Vec<Diagnostic>)> {
+        let Outcome::Document {
+            text, valid: true, ..
+        } = &self.outcome
+        else {
+            return None;
+        };
+        let document: Document = policy::parse(text.as_bytes(), Some(&self.site)).ok()?;
+        let kind = document.kind;
+        let diagnostics = document.diagnostics.clone();
+        document
+            .valid_policy()
+            .cloned()
+            .map(|p| (CompiledPolicy::new(p), kind, diagnostics))
+    }
+
+    /// The diagnostics to show for an unusable record: the document's own, or one error that
+    /// says why nothing could be read.
+    pub fn problems(&self) -> Vec<Diagnostic> {
+        let root = crate::diag::Place::root();
+        match &self.outcome {
+            Outcome::Document { diagnostics, .. } => diagnostics.clone(),
+            Outcome::Unreadable { error } => vec![Diagnostic::error(&root, error.clone())],
+            Outcome::Failed { problem } => vec![Diagnostic::error(&root, problem.to_string())],
+            Outcome::NotPublished => Vec::new(),
+        }
+    }
+}

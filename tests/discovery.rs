@@ -1,0 +1,255 @@
+//! Policy discovery decisions: candidate URLs, Link headers, cache lifetimes, answer checks and
+//! the precedence of sources.
+
+use cookie_warden::discovery::*;
+use cookie_warden::domain::Site;
+
+fn site(name: &str) -> Site {
+    Site::of_host(name).unwrap_or_else(|| panic!("{name}"))
+}
+
+#[test]
+fn well_known_candidates_are_the_host_then_the_registrable_domain() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "https://www.kaltiot.com/en/about?x=1#top",
+            &[
+                "https://www.kaltiot.com/.well-known/cookie-policy.json",
+                "https://kaltiot.com/.well-known/cookie-policy.json",
+            ],
+        ),
+        (
+            "https://kaltiot.com/",
+            &["https://kaltiot.com/.well-known/cookie-policy.json"],
+        ),
+        (
+            "http://www.kaltiot.test:8080/",
+            &[
+                "http://www.kaltiot.test:8080/.well-known/cookie-policy.json",
+                "http://kaltiot.test:8080/.well-known/cookie-policy.json",
+            ],
+        ),
+        (
+            "https://a.b.example.co.uk/x",
+            &[
+                "https://a.b.example.co.uk/.well-known/cookie-policy.json",
+                "https://example.co.uk/.well-known/cookie-policy.json",
+            ],
+        ),
+        ("chrome://settings", &[]),
+        ("file:///etc/passwd", &[]),
+        ("about:blank", &[]),
+    ];
+    for (page, expected) in cases {
+        let urls: Vec<String> = well_known_candidates(page)
+            .into_iter()
+            .map(|c| c.url)
+            .collect();
+        assert_eq!(urls, *expected, "{page}");
+    }
+}
+
+#[test]
+fn link_headers_are_read_and_resolved() {
+    let base = "https://www.kaltiot.com/en/page.html";
+    let cases = [
+        (
+            "</cookie-policy.json>; rel=\"cookie-policy\"",
+            Some("https://www.kaltiot.com/cookie-policy.json"),
+        ),
+        (
+            "<policy.json>; rel=cookie-policy",
+            Some("https://www.kaltiot.com/en/policy.json"),
+        ),
+        (
+            "<https://cdn.kaltiot.com/p.json>; rel=\"preload cookie-policy\"",
+            Some("https://cdn.kaltiot.com/p.json"),
+        ),
+        (
+            "</style.css>; rel=preload; as=style, </p.json>; rel=\"cookie-policy\"",
+            Some("https://www.kaltiot.com/p.json"),
+        ),
+        (
+            "</a,b.json>; rel=\"cookie-policy\"",
+            Some("https://www.kaltiot.com/a,b.json"),
+        ),
+        ("</style.css>; rel=preload", None),
+        ("<javascript:alert(1)>; rel=cookie-policy", None),
+        ("<data:application/json,{}>; rel=cookie-policy", None),
+        ("garbage", None),
+        ("", None),
+    ];
+    for (header, expected) in cases {
+        assert_eq!(
+            link_header_target(header, base).as_deref(),
+            expected,
+            "{header}"
+        );
+    }
+}
+
+#[test]
+fn policies_are_fetched_over_https_or_from_plain_http_pages_only() {
+    assert!(may_fetch("https://a.com/p.json", "https://a.com/"));
+    assert!(may_fetch("https://a.com/p.json", "http://a.com/"));
+    assert!(may_fetch("http://a.com/p.json", "http://a.com/"));
+    assert!(!may_fetch("http://a.com/p.json", "https://a.com/"));
+    assert!(!may_fetch("ftp://a.com/p.json", "http://a.com/"));
+}
+
+#[test]
+fn cache_lifetimes_are_clamped() {
+    let cases = [
+        (None, 86_400),
+        (Some("no-cache"), 86_400),
+        (Some("public, max-age=7200"), 7_200),
+        (Some("max-age=60"), 3_600),
+        (Some("max-age=99999999"), 604_800),
+        (Some("max-age=\"5000\""), 5_000),
+        (Some("max-age=abc"), 86_400),
+    ];
+    for (header, expected) in cases {
+        assert_eq!(cache_ttl(header), expected, "{header:?}");
+    }
+}
+
+#[test]
+fn answers_are_checked_before_their_bodies_are_read() {
+    let s = site("kaltiot.com");
+    let url = "https://www.kaltiot.com/.well-known/cookie-policy.json";
+    let ok = |final_url: &str, status: u16, ct: Option<&str>, len: Option<u64>| {
+        check_head(url, final_url, &s, status, ct, len)
+    };
+    assert_eq!(
+        ok(url, 200, Some("application/json; charset=utf-8"), Some(100)),
+        Ok(())
+    );
+    assert_eq!(ok(url, 200, Some("application/ld+json"), None), Ok(()));
+    assert_eq!(
+        ok(
+            "https://kaltiot.com/p.json",
+            200,
+            Some("application/json"),
+            None
+        ),
+        Ok(())
+    );
+    let problems = [
+        (ok(url, 404, Some("text/html"), None), "no policy at"),
+        (
+            ok(url, 500, Some("application/json"), None),
+            "answered HTTP 500",
+        ),
+        (
+            ok(url, 200, Some("text/html"), None),
+            "is text/html, not JSON",
+        ),
+        (ok(url, 200, None, None), "is untyped, not JSON"),
+        (
+            ok(url, 200, Some("application/json"), Some(600 * 1024)),
+            "larger than 512 KiB",
+        ),
+        (
+            ok(
+                "https://evil.example/p.json",
+                200,
+                Some("application/json"),
+                None,
+            ),
+            "which is not on kaltiot.com",
+        ),
+    ];
+    for (result, expected) in problems {
+        let message = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains(expected),
+            "{message:?} should contain {expected:?}"
+        );
+    }
+}
+
+#[test]
+fn higher_sources_replace_lower_ones_and_stale_records_are_refetched() {
+    let s = site("kaltiot.com");
+    let found = |kind: SourceKind, url: &str| Candidate {
+        url: url.into(),
+        kind,
+    };
+    let well_known = found(
+        SourceKind::WellKnownHost,
+        "https://www.kaltiot.com/.well-known/cookie-policy.json",
+    );
+    let body = include_bytes!("../examples/kaltiot.cookie-policy.json");
+    let record = PolicyRecord::from_body(&s, well_known.clone(), body, Some("max-age=7200"), 1_000);
+    assert!(matches!(
+        record.outcome,
+        Outcome::Document { valid: true, .. }
+    ));
+    assert_eq!(record.expires_at, 1_000 + 7_200);
+    assert!(record.compile().is_some());
+
+    assert!(
+        !record.should_fetch(&well_known, 2_000),
+        "the same source, still fresh"
+    );
+    assert!(record.should_fetch(
+        &found(SourceKind::LinkElement, "https://www.kaltiot.com/p.json"),
+        2_000
+    ));
+    assert!(record.should_fetch(
+        &found(SourceKind::LinkHeader, "https://www.kaltiot.com/p.json"),
+        2_000
+    ));
+    assert!(!record.should_fetch(
+        &found(
+            SourceKind::WellKnownSite,
+            "https://kaltiot.com/.well-known/cookie-policy.json"
+        ),
+        2_000
+    ));
+    assert!(record.should_fetch(&well_known, 9_000), "stale");
+
+    let wrong =
+        PolicyRecord::from_body(&site("example.com"), well_known.clone(), body, None, 1_000);
+    assert!(matches!(
+        wrong.outcome,
+        Outcome::Document { valid: false, .. }
+    ));
+    assert_eq!(wrong.expires_at, 1_000 + ttl::FAILURE);
+    assert!(wrong.compile().is_none());
+    let problems: Vec<String> = wrong.problems().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        ["error: site: policy is for kaltiot.com, not example.com"]
+    );
+
+    let unreadable = PolicyRecord::from_body(&s, well_known, b"{\"version\": 1,", None, 1_000);
+    let problems: Vec<String> = unreadable
+        .problems()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].starts_with("error: (document): the document is not JSON"),
+        "{problems:?}"
+    );
+
+    let nothing = PolicyRecord::failed(&s, None, None, 1_000);
+    assert_eq!(nothing.outcome, Outcome::NotPublished);
+    assert!(nothing.problems().is_empty());
+}
+
+#[test]
+fn records_survive_storage() {
+    let s = site("kaltiot.com");
+    let source = Candidate {
+        url: "https://www.kaltiot.com/cookie-policy.json".into(),
+        kind: SourceKind::LinkElement,
+    };
+    let body = include_bytes!("../examples/kaltiot.cookie-policy.json");
+    let record = PolicyRecord::from_body(&s, source, body, None, 5);
+    let stored = serde_json::to_value(&record).unwrap_or_default();
+    let back: PolicyRecord = serde_json::from_value(stored).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back, record);
+}
