@@ -640,6 +640,9 @@ export async function startDemoServer({
       origin: req.headers.origin ?? null,
       cookie: req.headers.cookie ?? null,
       userAgent: req.headers['user-agent'] ?? null,
+      // Who asked: a page's document, script or image, or the extension's own fetch.
+      fetchDest: req.headers['sec-fetch-dest'] ?? null,
+      fetchSite: req.headers['sec-fetch-site'] ?? null,
     };
     // Logged before anything is answered: a request that is not in the log never arrived.
     log.push(entry);

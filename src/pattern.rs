@@ -66,7 +66,7 @@ impl NamePattern {
         self.pieces.first().map_or("", String::as_str)
     }
 
-    /// How many literal characters the pattern has: the longer, the more specific.
+    /// How long the pattern's literal parts are, in bytes: the longer, the more specific.
     pub fn literal_len(&self) -> usize {
         self.pieces.iter().map(String::len).sum()
     }

@@ -109,7 +109,13 @@ impl CompiledPolicy {
         }
         let mut best: Option<EntryRef> = None;
         for &len in &self.prefix_lengths {
-            let Some(prefix) = name.get(..len) else { break };
+            if len > name.len() {
+                break;
+            }
+            // A length inside a multi-byte character cannot be a prefix of this name.
+            let Some(prefix) = name.get(..len) else {
+                continue;
+            };
             let Some(bucket) = self.patterns.get(prefix) else {
                 continue;
             };

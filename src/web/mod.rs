@@ -504,24 +504,32 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>) {
     {
         record = PolicyRecord::failed(site, None, None, now());
     }
-    // A slower, lower-ranked answer never replaces a fresher, higher-ranked one.
-    let latest = with(|s| s.policies.get(site).cloned().flatten());
-    if let Some(latest) = latest {
-        let rank = |r: &PolicyRecord| r.source.as_ref().map(|c| c.kind);
-        let better_known = latest.record.is_fresh(now())
-            && rank(&latest.record) > rank(&record)
-            && !matches!(latest.record.outcome, Outcome::NotPublished);
-        let explicit_failure = matches!(record.outcome, Outcome::Failed { .. })
-            && matches!(latest.record.outcome, Outcome::Document { valid: true, .. })
-            && latest.record.is_fresh(now());
-        if better_known || explicit_failure {
-            return;
+    // A slower, lower-ranked answer never replaces a fresher, higher-ranked one. The check and
+    // the update happen together, with no await between them.
+    let replaced = with(|s| {
+        if let Some(Some(latest)) = s.policies.get(site) {
+            let rank = |r: &PolicyRecord| r.source.as_ref().map(|c| c.kind);
+            let fresh = latest.record.is_fresh(now());
+            let better_known = fresh
+                && rank(&latest.record) > rank(&record)
+                && !matches!(latest.record.outcome, Outcome::NotPublished);
+            let failure_over_valid = fresh
+                && matches!(record.outcome, Outcome::Failed { .. })
+                && matches!(latest.record.outcome, Outcome::Document { valid: true, .. });
+            if better_known || failure_over_valid {
+                return false;
+            }
         }
+        s.policies
+            .insert(site.clone(), Some(Loaded::new(record.clone())));
+        true
+    });
+    if !replaced {
+        return;
     }
     if let Ok(value) = to_js(&record) {
         let _ = storage_set(Area::Local, &keys::policy(site), &value).await;
     }
-    with(|s| s.policies.insert(site.clone(), Some(Loaded::new(record))));
     apply_rules(site).await;
     sweep(Some(site)).await;
 }
