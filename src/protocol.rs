@@ -33,6 +33,14 @@ pub enum Request {
         #[serde(default)]
         language: Option<String>,
     },
+    /// A site's panel as plain text (the demo prints it).
+    GetSiteText {
+        /// The site (or any host of it).
+        site: String,
+        /// The visitor's language.
+        #[serde(default)]
+        language: Option<String>,
+    },
     /// Allow or deny a category on a site; `None` returns it to the default.
     SetCategory {
         /// The site.
@@ -104,6 +112,11 @@ pub enum Response {
         /// Requests blocked in this tab.
         blocked_in_tab: u32,
     },
+    /// A panel as plain text.
+    Text {
+        /// The text.
+        text: String,
+    },
     /// The tab shows no web site (a browser page, a new tab).
     NoSite,
     /// The preferences, and what loading them had to repair.
@@ -127,6 +140,7 @@ impl Request {
     pub fn site(&self) -> Option<Site> {
         match self {
             Request::GetSitePanel { site, .. }
+            | Request::GetSiteText { site, .. }
             | Request::SetCategory { site, .. }
             | Request::SetService { site, .. }
             | Request::SetPaused { site, .. }

@@ -204,6 +204,17 @@ async fn handle(request: Request, sender: &JsValue) -> Response {
                 message: format!("{site:?} is not a site"),
             },
         },
+        Request::GetSiteText { site, language } => match Site::of_host(&site) {
+            Some(site) => match panel(&site, None, language.as_deref()).await {
+                Response::Panel { view, .. } => Response::Text {
+                    text: crate::view::to_text(&view),
+                },
+                other => other,
+            },
+            None => Response::Error {
+                message: format!("{site:?} is not a site"),
+            },
+        },
         Request::DeleteNow { ref site } => match Site::of_host(site) {
             Some(site) => {
                 sweep(Some(&site)).await;

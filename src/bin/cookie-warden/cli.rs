@@ -7,8 +7,8 @@ use cookie_warden::diag::Diagnostic;
 use cookie_warden::domain::Site;
 use cookie_warden::known::KnownCookies;
 use cookie_warden::policy::{self, CompiledPolicy, Document, DocumentKind, PolicyError};
-use cookie_warden::prefs::{Choice, ChoiceSource, Preferences};
-use cookie_warden::view::{site_view, CookieRow, PolicyState, SiteView, Source, Status, ViewInput};
+use cookie_warden::prefs::Preferences;
+use cookie_warden::view::{site_view, PolicyState, SiteView, ViewInput};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -111,7 +111,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             let view = show(file, &document, &cookies, language, now)?;
             match args.format {
                 Format::Json => print_json(&view)?,
-                Format::Text => print!("{}", render_view(&view)),
+                Format::Text => print!("{}", cookie_warden::view::to_text(&view)),
             }
             Ok(if document.is_valid() {
                 ExitCode::SUCCESS
@@ -282,133 +282,4 @@ fn show(
         language,
         now,
     }))
-}
-
-fn choice_word(choice: Choice) -> &'static str {
-    match choice {
-        Choice::Allow => "allowed",
-        Choice::Deny => "denied",
-    }
-}
-
-fn source_words(source: ChoiceSource) -> &'static str {
-    match source {
-        ChoiceSource::Default => "by default",
-        ChoiceSource::SiteCategory | ChoiceSource::SiteService => "on this site",
-    }
-}
-
-fn status_word(row: &CookieRow) -> String {
-    match row.status {
-        Status::Kept => "stored, kept".into(),
-        Status::Deleting => "stored, to be deleted".into(),
-        Status::Deleted => format!("deleted {} time(s)", row.deleted_count),
-        Status::NotStored => "not stored".into(),
-    }
-}
-
-/// The per-cookie table as text.
-pub fn render_view(view: &SiteView) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let source = match &view.source {
-        Source::Declared { url } => format!("declared at {url}"),
-        Source::Tcf { url } => format!("TCF disclosure file at {url}"),
-        Source::Invalid { url } => format!("invalid policy at {url}; guessing from known cookies"),
-        Source::Guessing => "no policy published; guessing from known cookies".into(),
-    };
-    let _ = writeln!(out, "Site: {} ({source})", view.site);
-    if let Some(updated) = &view.updated {
-        let _ = writeln!(out, "Updated: {updated}");
-    }
-    if let Some(c) = &view.controller {
-        let contact: Vec<&str> = [c.address.as_deref(), c.email.as_deref(), c.phone.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        let _ = writeln!(out, "Controller: {} ({})", c.name, contact.join("; "));
-    }
-    if !view.rights.is_empty() {
-        let rights: Vec<&str> = view.rights.iter().map(|r| r.id()).collect();
-        let _ = writeln!(out, "Your rights: {}", rights.join(", "));
-    }
-    for f in &view.findings {
-        let _ = writeln!(out, "Finding: {}", f.text);
-    }
-    for d in &view.diagnostics {
-        let _ = writeln!(out, "{d}");
-    }
-    for category in &view.categories {
-        let consent = if category.consent_required {
-            "consent required"
-        } else {
-            "no consent asked"
-        };
-        let _ = writeln!(
-            out,
-            "\n{} [{}] ({consent}): {} {}",
-            category.label,
-            category.id.id(),
-            choice_word(category.choice),
-            source_words(category.source)
-        );
-        for service in &category.services {
-            let provider = service
-                .provider
-                .as_deref()
-                .map(|p| format!(" by {p}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {}{provider}: {} {}",
-                service.name,
-                choice_word(service.choice),
-                source_words(service.source)
-            );
-            if !service.blocked_domains.is_empty() {
-                let _ = writeln!(out, "    blocks: {}", service.blocked_domains.join(", "));
-            }
-            for row in &service.cookies {
-                write_row(&mut out, row, "    ");
-            }
-        }
-    }
-    if !view.other_cookies.is_empty() {
-        let _ = writeln!(out, "\nUndeclared or inferred cookies");
-        for row in &view.other_cookies {
-            write_row(&mut out, row, "  ");
-        }
-    }
-    out
-}
-
-fn write_row(out: &mut String, row: &CookieRow, indent: &str) {
-    use std::fmt::Write;
-    let declared = row
-        .declared_expiry
-        .as_deref()
-        .unwrap_or("expiry not declared");
-    let service = row.service.as_deref().unwrap_or("unknown service");
-    let category = row
-        .category
-        .map_or("unknown category".to_owned(), |c| c.to_string());
-    let guess = if row.inferred { " (guess)" } else { "" };
-    let _ = writeln!(
-        out,
-        "{indent}{} | {service} | {category}{guess} | {declared} | {}",
-        row.name,
-        status_word(row)
-    );
-    if let Some(purpose) = &row.purpose {
-        let _ = writeln!(out, "{indent}  purpose: {purpose}");
-    }
-    if let Some(actual) = &row.actual_expiry {
-        let _ = writeln!(out, "{indent}  expires in: {actual}");
-    }
-    if let Some(reason) = &row.reason {
-        let _ = writeln!(out, "{indent}  why: {reason}");
-    }
-    for f in &row.findings {
-        let _ = writeln!(out, "{indent}  finding: {}", f.text);
-    }
 }

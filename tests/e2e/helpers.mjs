@@ -1,0 +1,85 @@
+// Helpers shared by the end-to-end scenarios: waiting, measuring, and reporting figures.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './chromium.mjs';
+
+/** Polls `fn` until it returns a truthy value; returns that value, or throws after `timeout`. */
+export async function waitFor(fn, { timeout = 10000, interval = 50, what = 'a condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** Opens `url` and waits until the page and the requests it starts have settled. */
+export async function visit(page, url) {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForLoadState('networkidle').catch(() => {});
+}
+
+/** Median, 95th percentile and maximum of a list of numbers. */
+export function summary(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return { n: sorted.length, median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
+}
+
+const metricsFile = path.join(ROOT, 'dist', 'e2e-metrics.json');
+
+/** Prints a measured figure and records it in dist/e2e-metrics.json. */
+export function report(name, value) {
+  const line = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  console.log(`# metric ${name}: ${line}`);
+  let all = {};
+  try {
+    all = JSON.parse(fs.readFileSync(metricsFile, 'utf8'));
+  } catch {
+    all = {};
+  }
+  all[name] = value;
+  fs.mkdirSync(path.dirname(metricsFile), { recursive: true });
+  fs.writeFileSync(metricsFile, JSON.stringify(all, null, 2) + '\n');
+}
+
+/**
+ * In a page: writes cookie `name` through document.cookie `count` times and measures, each
+ * time, how long until it is gone from document.cookie (ms; -1 if it never goes within 5 s).
+ */
+export function measureDeletion(page, name, count) {
+  return page.evaluate(
+    async ([name, count]) => {
+      const yieldNow = () =>
+        new Promise((resolve) => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve();
+          channel.port2.postMessage(0);
+        });
+      const times = [];
+      for (let i = 0; i < count; i++) {
+        const value = `GA1.1.${Date.now()}.${i}`;
+        const present = () => document.cookie.split('; ').includes(`${name}=${value}`);
+        document.cookie = `${name}=${value}; path=/; max-age=63072000`;
+        const start = performance.now();
+        let elapsed = 0;
+        while (present()) {
+          elapsed = performance.now() - start;
+          if (elapsed > 5000) {
+            elapsed = -1;
+            break;
+          }
+          await yieldNow();
+        }
+        times.push(elapsed === -1 ? -1 : performance.now() - start);
+      }
+      return times;
+    },
+    [name, count],
+  );
+}
+
+/** The names of the cookies in a list. */
+export const names = (cookies) => cookies.map((c) => c.name).sort();
