@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# The main job on the bundled demo: checks the example policy (Kaltiot's, from the seed) with the
-# command-line tool and prints the per-cookie panel a visitor would see, with audit findings for
-# a sample of observed cookies. (The browser demo arrives with the extension.)
+# The main job on the bundled demo: builds the extension, checks the example policy with the
+# command-line tool, then serves the demo sites and opens Chromium with the extension loaded
+# (headless where there is no display), printing what the panel shows for each demo site and
+# saving screenshots to dist/demo/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
+bash scripts/build.sh
 cargo build --release --locked --bin cookie-warden
-cw=target/release/cookie-warden
+printf '\n== cookie-warden validate examples/kaltiot.cookie-policy.json\n'
+target/release/cookie-warden validate examples/kaltiot.cookie-policy.json
 
-printf '\n== validate examples/kaltiot.cookie-policy.json\n'
-"$cw" validate examples/kaltiot.cookie-policy.json
-
-printf '\n== show examples/kaltiot.cookie-policy.json --observed examples/kaltiot.observed-cookies.json\n'
-"$cw" show examples/kaltiot.cookie-policy.json --observed examples/kaltiot.observed-cookies.json --now 1795910400
+printf '\n== the extension on the demo sites\n'
+node demo/run.mjs "$@"

@@ -74,7 +74,7 @@ pub async fn fetch_policy(url: &str, site: &Site) -> Result<Fetched, FetchProble
 }
 
 /// Reads the body chunk by chunk, stopping (and cancelling the stream) past the limit.
-async fn read_capped(response: &Response, url: &str) -> Result<Vec<u8>, FetchProblem> {
+pub(crate) async fn read_capped(response: &Response, url: &str) -> Result<Vec<u8>, FetchProblem> {
     let Some(stream) = response.body() else {
         return Ok(Vec::new());
     };

@@ -8,6 +8,8 @@
 mod browser;
 mod fetch;
 mod state;
+#[cfg(test)]
+mod tests;
 
 use crate::block::{self, BlockPlan, Rule, RuleBook, RuleUpdate};
 use crate::decide::{decide, Context, Cookie, SitePolicy, Verdict};

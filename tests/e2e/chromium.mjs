@@ -81,9 +81,8 @@ export async function launch({ profile = newProfile(), headless = true } = {}) {
       await cdp.send('ServiceWorker.enable');
       await cdp.send('ServiceWorker.stopAllWorkers');
       await cdp.detach();
-      for (let i = 0; i < 50 && context.serviceWorkers().length > 0; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      // Give the browser a moment to tear the worker down before the next event wakes it.
+      await new Promise((r) => setTimeout(r, 100));
     },
     close: () => context.close(),
   };
