@@ -101,25 +101,31 @@ pub fn plan(policy: &Policy, prefs: &Preferences) -> BlockPlan {
         target.extend(service.domains.iter().cloned());
     }
     // Allow wins: a denied domain that an allowed service lists, or that lies under one an
-    // allowed service lists, is not blocked.
+    // allowed service lists, is not blocked. Walking a domain's parents keeps this linear.
     let blocked: BTreeSet<Host> = denied
         .into_iter()
-        .filter(|d| {
-            !allowed
-                .iter()
-                .any(|a| domain_covers(a.as_str(), d.as_str()))
-        })
+        .filter(|d| !self_or_parent_in(d.as_str(), &allowed))
         .collect();
     // Allowed domains strictly under a blocked one need an allow rule to get through.
     let allowed = allowed
         .into_iter()
-        .filter(|a| {
-            blocked
-                .iter()
-                .any(|b| domain_covers(b.as_str(), a.as_str()))
-        })
+        .filter(|a| self_or_parent_in(a.as_str(), &blocked))
         .collect();
     BlockPlan { blocked, allowed }
+}
+
+/// Whether `domain` or one of its parent domains is in `set`.
+fn self_or_parent_in(domain: &str, set: &BTreeSet<Host>) -> bool {
+    let mut rest = domain;
+    loop {
+        if !set.is_empty() && set.contains(&Host::from_checked(rest)) {
+            return true;
+        }
+        match rest.split_once('.') {
+            Some((_, parent)) => rest = parent,
+            None => return false,
+        }
+    }
 }
 
 /// A declarativeNetRequest rule, shaped as `chrome.declarativeNetRequest.Rule`.

@@ -62,6 +62,12 @@ impl Host {
         &self.0
     }
 
+    /// A host from text already known to be a checked, lowercase hostname (a parent of a
+    /// checked host, say), for look-ups.
+    pub(crate) fn from_checked(text: &str) -> Host {
+        Host(text.to_owned())
+    }
+
     /// Whether this host is `other` or a subdomain of it (`www.a.com` is covered by `a.com`).
     pub fn is_covered_by(&self, other: &str) -> bool {
         domain_covers(other, &self.0)

@@ -64,6 +64,14 @@ test('later visits: denied trackers never reach the server; disallowed cookies a
   const statistics = view.categories.find((c) => c.id === 'statistics');
   const ga = statistics.services.find((s) => s.id === 'google-analytics-4');
   assert.deepEqual(ga.blockedDomains, ['google-analytics.test', 'analytics.google.test']);
+
+  // The tab's counters: what was blocked (declarativeNetRequestFeedback) and deleted in it.
+  const [tab] = await browser.inWorker(() => chrome.tabs.query({ url: '*://www.kaltiot.test/*' }));
+  const tabPanel = await browser.request({ type: 'getPanel', tabId: tab.id });
+  assert.equal(tabPanel.type, 'panel');
+  assert.equal(tabPanel.view.site, 'kaltiot.test');
+  assert.ok(tabPanel.blockedInTab > 0, `blocked requests counted: ${tabPanel.blockedInTab}`);
+  report('chromium.blockedInTabOnRevisit', tabPanel.blockedInTab);
 });
 
 test('the same trackers load on a site whose policy does not deny them', async () => {
