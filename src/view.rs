@@ -98,6 +98,8 @@ pub enum Status {
     Deleted,
     /// Not stored now.
     NotStored,
+    /// Web storage or IndexedDB, which the extension does not inspect.
+    NotChecked,
 }
 
 /// One row of the cookie table.
@@ -448,6 +450,32 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         }
     }
 
+    // Cookies deleted earlier that are neither stored now nor declared: they still belong in the
+    // panel, with how often they went.
+    for (name, times) in input.deletions {
+        let stored = input.cookies.iter().any(|c| &c.name == name);
+        let declared = compiled.is_some_and(|p| {
+            p.lookup(name, input.site.as_str(), StorageType::Cookie)
+                .is_some()
+        });
+        if stored || declared || *times == 0 {
+            continue;
+        }
+        let placeholder = Cookie {
+            name: name.clone(),
+            domain: input.site.to_string(),
+            ..Cookie::default()
+        };
+        let mut row = inferred_row(&placeholder, input.known);
+        row.domain = None;
+        row.status = Status::Deleted;
+        row.deleted_count = *times;
+        if compiled.is_some() {
+            row.inferred = false;
+        }
+        other_cookies.push(row);
+    }
+
     let policy = compiled.map(CompiledPolicy::policy);
     SiteView {
         site: input.site.to_string(),
@@ -533,6 +561,7 @@ fn status_word(row: &CookieRow) -> String {
         Status::Deleting => "stored, to be deleted".into(),
         Status::Deleted => format!("deleted {} time(s)", row.deleted_count),
         Status::NotStored => "not stored".into(),
+        Status::NotChecked => "not checked (web storage)".into(),
     }
 }
 

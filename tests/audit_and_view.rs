@@ -327,3 +327,52 @@ fn without_a_policy_the_panel_says_it_is_guessing() {
         .as_deref()
         .is_some_and(|r| r.contains("guess")));
 }
+
+#[test]
+fn cookies_deleted_earlier_stay_in_the_panel() {
+    let deletions = BTreeMap::from([("_ga".to_owned(), 4), ("_fbp".to_owned(), 1)]);
+    let view = view(None, &[], &Preferences::default(), "en", &deletions);
+    let rows: Vec<(&str, Status, u32, Option<CategoryId>, bool)> = view
+        .other_cookies
+        .iter()
+        .map(|r| {
+            (
+                r.name.as_str(),
+                r.status,
+                r.deleted_count,
+                r.category,
+                r.inferred,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "_fbp",
+                Status::Deleted,
+                1,
+                Some(CategoryId::Marketing),
+                true
+            ),
+            (
+                "_ga",
+                Status::Deleted,
+                4,
+                Some(CategoryId::Statistics),
+                true
+            ),
+        ]
+    );
+    // With a policy, a deleted cookie the policy declares is shown under its service only.
+    let policy = kaltiot();
+    let view = self::view(
+        Some(&policy),
+        &[],
+        &Preferences::default(),
+        "en",
+        &deletions,
+    );
+    let other: Vec<&str> = view.other_cookies.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(other, ["_fbp"]);
+}
