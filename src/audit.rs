@@ -11,7 +11,7 @@ use crate::decide::Cookie;
 use crate::duration::in_words;
 use crate::known::KnownCookies;
 use crate::policy::{CategoryId, CompiledPolicy, Policy, StorageType};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How much longer than declared a cookie may live before it is reported.
@@ -21,7 +21,7 @@ pub const LIFETIME_TOLERANCE: f64 = 1.5;
 pub const STALE_AFTER_MONTHS: u32 = 12;
 
 /// One thing the audit found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "camelCase")]
 pub enum Finding {
     /// A cookie of the site that its policy does not declare.
@@ -71,7 +71,7 @@ pub enum Finding {
 }
 
 /// A summary of a known-cookie table entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KnownAs {
     /// Its category.

@@ -55,7 +55,7 @@ pub enum UndeclaredAction {
 }
 
 /// Where a choice came from, so the panel can say "default" or "set for this site".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ChoiceSource {
     /// The visitor's default for the category.

@@ -16,7 +16,7 @@ use crate::policy::{
     CategoryId, CompiledPolicy, Controller, DocumentKind, Right, StorageEntry, StorageType,
 };
 use crate::prefs::{Choice, ChoiceSource, Preferences};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What is known about a site's policy.
@@ -45,7 +45,7 @@ pub enum PolicyState<'a> {
 }
 
 /// Where the panel's information comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Source {
     /// The site's own policy.
@@ -68,7 +68,7 @@ pub enum Source {
 }
 
 /// A finding, with its English text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FindingView {
     /// The finding's data.
@@ -87,7 +87,7 @@ impl From<Finding> for FindingView {
 }
 
 /// A cookie's state in the panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Status {
     /// Stored, and allowed to stay.
@@ -103,7 +103,7 @@ pub enum Status {
 }
 
 /// One row of the cookie table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CookieRow {
     /// The cookie's name (the declared pattern when none is stored).
@@ -135,7 +135,7 @@ pub struct CookieRow {
 }
 
 /// One service of the policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceView {
     /// Its id (for the switch's message).
@@ -161,7 +161,7 @@ pub struct ServiceView {
 }
 
 /// One category with its switch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryView {
     /// Its id.
@@ -181,7 +181,7 @@ pub struct CategoryView {
 }
 
 /// Everything the popup shows for one site.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SiteView {
     /// The site.
@@ -349,19 +349,17 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                             cookies.push(row);
                         }
                         if !seen {
-                            let times: u32 = input
+                            let deleted: Vec<(&String, u32)> = input
                                 .deletions
                                 .iter()
-                                .filter(|(name, _)| entry.name.matches(name))
-                                .map(|(_, n)| *n)
-                                .sum();
+                                .filter(|(name, n)| {
+                                    **n > 0
+                                        && entry.kind == StorageType::Cookie
+                                        && entry.name.matches(name)
+                                })
+                                .map(|(name, n)| (name, *n))
+                                .collect();
                             let mut row = base;
-                            row.deleted_count = times;
-                            row.status = if times > 0 {
-                                Status::Deleted
-                            } else {
-                                Status::NotStored
-                            };
                             if entry.kind == StorageType::Cookie && entry.name.is_exact() {
                                 let domain = entry
                                     .domain
@@ -377,7 +375,24 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                                 .map(FindingView::from)
                                 .collect();
                             }
-                            cookies.push(row);
+                            if deleted.is_empty() {
+                                row.status = if entry.kind == StorageType::Cookie {
+                                    Status::NotStored
+                                } else {
+                                    Status::NotChecked
+                                };
+                                cookies.push(row);
+                            } else {
+                                // One row per cookie name deleted under this entry (`_ga_DEMO123`
+                                // under `_ga_*`), with how often.
+                                for (name, times) in deleted {
+                                    let mut deleted_row = row.clone();
+                                    deleted_row.name = name.clone();
+                                    deleted_row.status = Status::Deleted;
+                                    deleted_row.deleted_count = times;
+                                    cookies.push(deleted_row);
+                                }
+                            }
                         }
                     }
                     ServiceView {

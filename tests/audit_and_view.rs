@@ -223,11 +223,18 @@ fn the_panel_lists_declared_cookies_with_purpose_expiry_and_status() {
         ga.purpose
     );
 
-    let pattern = row(&view, CategoryId::Statistics, "google-analytics-4", "_ga_*");
+    // A pattern entry lists the names deleted under it.
+    let pattern = row(
+        &view,
+        CategoryId::Statistics,
+        "google-analytics-4",
+        "_ga_K4LT10T",
+    );
     assert_eq!(
         (pattern.status, pattern.deleted_count),
         (Status::Deleted, 2)
     );
+    assert_eq!(pattern.declared_expiry.as_deref(), Some("2 years"));
     let lfa = row(&view, CategoryId::Statistics, "leadfeeder", "_lfa");
     assert_eq!((lfa.status, lfa.deleted_count), (Status::Deleted, 3));
     assert_eq!(lfa.declared_expiry.as_deref(), Some("2 years"));
@@ -264,6 +271,12 @@ fn the_panel_speaks_the_visitors_language_when_the_policy_does() {
         &Preferences::default(),
         "fi-FI",
         &BTreeMap::new(),
+    );
+    let untouched = row(&view, CategoryId::Statistics, "google-analytics-4", "_ga_*");
+    assert_eq!(
+        untouched.status,
+        Status::NotStored,
+        "a pattern with nothing stored or deleted shows itself"
     );
     let statistics = &view.categories[1];
     assert_ne!(

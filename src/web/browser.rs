@@ -175,3 +175,108 @@ pub async fn fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue> {
 pub fn now() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
 }
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "runtime"], js_name = sendMessage)]
+    fn runtime_send_message(message: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "tabs"], js_name = query)]
+    fn tabs_query(query: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "i18n"], js_name = getMessage)]
+    fn i18n_get_message(key: &str, substitutions: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "i18n"], js_name = getUILanguage)]
+    fn i18n_get_ui_language() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "runtime"], js_name = getManifest)]
+    fn runtime_get_manifest() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = registerContentScripts)]
+    fn scripting_register(scripts: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = unregisterContentScripts)]
+    fn scripting_unregister(filter: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = getRegisteredContentScripts)]
+    fn scripting_registered(filter: &JsValue) -> Result<Promise, JsValue>;
+}
+
+/// Sends one request of the protocol to the background and returns its answer.
+pub async fn send_message<T: Serialize + ?Sized>(message: &T) -> Result<JsValue, JsValue> {
+    call(runtime_send_message(&to_js(message)?)).await
+}
+
+/// The id of the active tab of the current window.
+pub async fn active_tab_id() -> Option<i32> {
+    let query = js_sys::Object::new();
+    let _ = Reflect::set(&query, &"active".into(), &JsValue::TRUE);
+    let _ = Reflect::set(&query, &"currentWindow".into(), &JsValue::TRUE);
+    let tabs = call(tabs_query(&query.into())).await.ok()?;
+    let first = js_sys::Array::from(&tabs).get(0);
+    get(&first, "id").as_f64().map(|id| id as i32)
+}
+
+/// The localised message `key` (from `_locales/`), with `$1`… substitutions; the key itself if
+/// the message is missing, so a forgotten string shows up instead of vanishing.
+pub fn message(key: &str, substitutions: &[&str]) -> String {
+    let subs: js_sys::Array = substitutions.iter().map(|s| JsValue::from_str(s)).collect();
+    match i18n_get_message(key, &subs)
+        .ok()
+        .and_then(|v| v.as_string())
+    {
+        Some(text) if !text.is_empty() => text,
+        _ => key.to_owned(),
+    }
+}
+
+/// The browser's UI language (`fi`, `en-US`).
+pub fn ui_language() -> String {
+    i18n_get_ui_language()
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| "en".into())
+}
+
+/// The extension's version from its manifest.
+pub fn extension_version() -> String {
+    runtime_get_manifest()
+        .ok()
+        .and_then(|m| get(&m, "version").as_string())
+        .unwrap_or_default()
+}
+
+/// Registers (or, with `on == false`, unregisters) the main-world script that sets
+/// `navigator.globalPrivacyControl` on every page.
+pub async fn set_gpc_script(on: bool) {
+    let id = "cookie-warden-gpc";
+    let ids = js_sys::Array::of1(&JsValue::from_str(id));
+    let filter = js_sys::Object::new();
+    let _ = Reflect::set(&filter, &"ids".into(), &ids);
+    let registered = call(scripting_registered(&filter.clone().into()))
+        .await
+        .map(|list| js_sys::Array::from(&list).length() > 0)
+        .unwrap_or(false);
+    if on == registered {
+        return;
+    }
+    if !on {
+        let _ = call(scripting_unregister(&filter.into())).await;
+        return;
+    }
+    let script = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&script, &JsValue::from_str(key), &value);
+    };
+    set("id", JsValue::from_str(id));
+    set(
+        "js",
+        js_sys::Array::of1(&JsValue::from_str("gpc.js")).into(),
+    );
+    set(
+        "matches",
+        js_sys::Array::of2(
+            &JsValue::from_str("http://*/*"),
+            &JsValue::from_str("https://*/*"),
+        )
+        .into(),
+    );
+    set("runAt", JsValue::from_str("document_start"));
+    set("world", JsValue::from_str("MAIN"));
+    set("allFrames", JsValue::TRUE);
+    let _ = call(scripting_register(&js_sys::Array::of1(&script).into())).await;
+}

@@ -6,7 +6,10 @@
 //! can be stopped between any two events.
 
 mod browser;
+mod dom;
 mod fetch;
+pub mod options;
+mod popup;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -573,8 +576,9 @@ async fn apply_rules(site: &Site) {
     save_rule_book().await;
 }
 
-/// Makes the installed rules match the rule book and the GPC choice: rules of sites the book
-/// no longer holds are removed.
+/// Makes the installed rules match the rule book and the Global Privacy Control choice (the
+/// `Sec-GPC` header rule and the script that sets `navigator.globalPrivacyControl`): rules of
+/// sites the book no longer holds are removed.
 async fn reconcile_rules() {
     let update = with(|s| {
         let owned = s.rule_book.owned_rule_ids();
@@ -599,6 +603,7 @@ async fn reconcile_rules() {
     if !update.remove_rule_ids.is_empty() || !update.add_rules.is_empty() {
         install(update).await;
     }
+    browser::set_gpc_script(with(|s| s.prefs.global_privacy_control)).await;
 }
 
 async fn install(update: RuleUpdate) {

@@ -18,12 +18,14 @@ export function newProfile() {
  * Starts Chromium with the extension and returns helpers around it. `profile` keeps cookies,
  * storage and rules between launches (a browser restart).
  */
-export async function launch({ profile = newProfile(), headless = true } = {}) {
+export async function launch({ profile = newProfile(), headless = true, lang = 'en-US' } = {}) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless,
     viewport: { width: 1200, height: 900 },
+    locale: lang,
     args: [
+      `--lang=${lang}`,
       `--disable-extensions-except=${EXTENSION}`,
       `--load-extension=${EXTENSION}`,
       '--host-resolver-rules=MAP *.test 127.0.0.1',
@@ -83,6 +85,15 @@ export async function launch({ profile = newProfile(), headless = true } = {}) {
       await cdp.detach();
       // Give the browser a moment to tear the worker down before the next event wakes it.
       await new Promise((r) => setTimeout(r, 100));
+    },
+    /** Opens the popup's panel for the tab showing `urlPattern`, at popup size. */
+    async openPanel(urlPattern, { width = 380, height = 600 } = {}) {
+      const [tab] = await browser.inWorker((u) => chrome.tabs.query({ url: u }), urlPattern);
+      const panel = await context.newPage();
+      await panel.setViewportSize({ width, height });
+      await panel.goto(`chrome-extension://${extensionId}/popup.html?tab=${tab.id}`);
+      await panel.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      return panel;
     },
     close: () => context.close(),
   };
