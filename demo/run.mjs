@@ -42,13 +42,28 @@ for (const [site, host, about] of sites) {
   const answer = await browser.request({ type: 'getSiteText', site });
   const shot = path.join(out, `${site}.png`);
   await page.screenshot({ path: shot, fullPage: true });
+  const panel = await browser.openPanel(`*://${host}/*`);
+  const panelShots = [];
+  for (const scheme of ['light', 'dark']) {
+    await panel.emulateMedia({ colorScheme: scheme });
+    const file = path.join(out, `${site}-panel-${scheme}.png`);
+    await panel.screenshot({ path: file, fullPage: true });
+    panelShots.push(path.relative(ROOT, file));
+  }
+  await panel.close();
 
   console.log('='.repeat(100));
   console.log(`${url}\n${about}\n`);
   console.log(answer.type === 'text' ? answer.text : JSON.stringify(answer));
   console.log(`Third-party hosts that received requests on the second visit: ${reached.join(', ') || 'none'}`);
-  console.log(`Screenshot: ${path.relative(ROOT, shot)}\n`);
+  console.log(`Screenshots: ${path.relative(ROOT, shot)} (page), ${panelShots.join(', ')} (panel)\n`);
 }
+
+const options = await browser.context.newPage();
+await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+await options.waitForSelector('body[data-ready="true"]', { timeout: 15000 }).catch(() => {});
+await options.screenshot({ path: path.join(out, 'options.png'), fullPage: true });
+console.log(`Options page: ${path.relative(ROOT, path.join(out, 'options.png'))}`);
 
 if (headless) {
   await browser.close();

@@ -643,6 +643,8 @@ export async function startDemoServer({
       // Who asked: a page's document, script or image, or the extension's own fetch.
       fetchDest: req.headers['sec-fetch-dest'] ?? null,
       fetchSite: req.headers['sec-fetch-site'] ?? null,
+      // Global Privacy Control, as the browser sent it.
+      gpc: req.headers['sec-gpc'] ?? null,
     };
     // Logged before anything is answered: a request that is not in the log never arrived.
     log.push(entry);

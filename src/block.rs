@@ -176,10 +176,29 @@ pub struct RuleCondition {
     /// Initiator domains (each covers its subdomains).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub initiator_domains: Option<Vec<String>>,
+    /// Resource types the rule applies to (without it, every type but `main_frame`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub resource_types: Option<Vec<String>>,
     /// Resource types the rule does not apply to.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub excluded_resource_types: Option<Vec<String>>,
 }
+
+/// Every resource type Chrome and Firefox both know, top-level documents included.
+pub const ALL_RESOURCE_TYPES: [&str; 12] = [
+    "main_frame",
+    "sub_frame",
+    "stylesheet",
+    "script",
+    "image",
+    "font",
+    "object",
+    "xmlhttprequest",
+    "ping",
+    "media",
+    "websocket",
+    "other",
+];
 
 /// The rules that carry out `plan` for `site`, using the rule ids of `slot`.
 pub fn site_rules(site: &Site, slot: u32, plan: &BlockPlan) -> Vec<Rule> {
@@ -189,6 +208,7 @@ pub fn site_rules(site: &Site, slot: u32, plan: &BlockPlan) -> Vec<Rule> {
     let condition = |domains: &BTreeSet<Host>| RuleCondition {
         request_domains: Some(domains.iter().map(|d| d.as_str().to_owned()).collect()),
         initiator_domains: Some(vec![site.as_str().to_owned()]),
+        resource_types: None,
         // A visitor who follows a link to a tracker's own site should get there.
         excluded_resource_types: Some(vec!["main_frame".to_owned()]),
     };
@@ -215,7 +235,7 @@ pub fn site_rules(site: &Site, slot: u32, plan: &BlockPlan) -> Vec<Rule> {
     rules
 }
 
-/// The rule that sends `Sec-GPC: 1` with every request.
+/// The rule that sends `Sec-GPC: 1` with every request, top-level documents included.
 pub fn gpc_rule() -> Rule {
     Rule {
         id: 1,
@@ -228,7 +248,10 @@ pub fn gpc_rule() -> Rule {
                 value: "1".into(),
             }]),
         },
-        condition: RuleCondition::default(),
+        condition: RuleCondition {
+            resource_types: Some(ALL_RESOURCE_TYPES.iter().map(|t| (*t).to_owned()).collect()),
+            ..RuleCondition::default()
+        },
     }
 }
 

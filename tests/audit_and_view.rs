@@ -389,3 +389,20 @@ fn cookies_deleted_earlier_stay_in_the_panel() {
     let other: Vec<&str> = view.other_cookies.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(other, ["_fbp"]);
 }
+
+/// The popup reads the panel back from JSON: the view must survive the trip unchanged.
+#[test]
+fn the_panel_survives_the_message_protocol() {
+    let policy = kaltiot();
+    let cookies = [cookie("_ga", ".kaltiot.com", Some(TWO_YEARS * 2))];
+    let deletions = BTreeMap::from([("_lfa".to_owned(), 1)]);
+    let view = view(Some(&policy), &cookies, &Preferences::default(), "en", &deletions);
+    let response = cookie_warden::protocol::Response::Panel {
+        view: Box::new(view),
+        deleted_in_tab: 2,
+        blocked_in_tab: 3,
+    };
+    let json = serde_json::to_string(&response).unwrap_or_default();
+    let back: cookie_warden::protocol::Response = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(back, response);
+}

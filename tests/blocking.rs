@@ -206,3 +206,11 @@ fn the_rule_budget_stays_inside_chromes_limit() {
     assert!(highest_id <= block::MAX_DYNAMIC_RULES, "{highest_id}");
     assert!(block::gpc_rule().id < block::FIRST_SITE_RULE_ID);
 }
+
+#[test]
+fn the_gpc_rule_covers_top_level_documents() {
+    let rule = block::gpc_rule();
+    assert_eq!(rule.action.kind, "modifyHeaders");
+    let types = rule.condition.resource_types.unwrap_or_default();
+    assert!(types.iter().any(|t| t == "main_frame"), "without main_frame the page request gets no header: {types:?}");
+}

@@ -956,7 +956,7 @@ fn reset_section(confirming: bool) -> El {
                 El::new("button")
                     .attr("type", "button")
                     .attr("id", "reset-start")
-                    .attr("aria-expanded", "false")
+                    .class("secondary")
                     .text(&t("optionsReset", &[]))
                     .on("click", |_| {
                         with_page(|p| p.confirming_reset = true);

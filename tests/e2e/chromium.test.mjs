@@ -74,6 +74,15 @@ test('later visits: denied trackers never reach the server; disallowed cookies a
   report('chromium.blockedInTabOnRevisit', tabPanel.blockedInTab);
 });
 
+test('Global Privacy Control is sent by default, to servers and to pages', async () => {
+  await waitFor(async () => (await browser.rules()).some((r) => r.action.type === 'modifyHeaders'), { what: 'the GPC rule' });
+  server.clearLog();
+  await visit(page, server.url(HOSTS.kaltiot));
+  const home = server.log.find((e) => e.host === HOSTS.kaltiot && e.path === '/');
+  assert.equal(home?.gpc, '1', 'Sec-GPC: 1 on the page request');
+  assert.equal(await page.evaluate(() => navigator.globalPrivacyControl), true);
+});
+
 test('the same trackers load on a site whose policy does not deny them', async () => {
   server.clearLog();
   await visit(page, server.url(HOSTS.nopolicy));

@@ -210,6 +210,7 @@ async function axeViolations() {
   const source = fs.readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
   await page.evaluate(source);
   const result = await page.evaluate(() => axe.run());
+  assert.ok(result.passes.some((r) => r.id === 'color-contrast'), 'axe checked colour contrast');
   return result.violations;
 }
 
@@ -255,4 +256,25 @@ test('screenshots, light and dark', async () => {
     assert.ok(fs.statSync(file).size > 10000, `${file} was written`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
+});
+
+// Last, because the background keeps its repair report until the worker restarts.
+test('settings that could not be read are reported at the top', async () => {
+  await browser.inWorker(() =>
+    chrome.storage.local.set({ prefs: { version: 2, defaults: { statistics: 'perhaps' }, undeclared: 42 } }),
+  );
+  await browser.stopWorker();
+  await open();
+  const notice = page.locator('#options-repairs');
+  const text = await notice.textContent();
+  assert.match(text, /Some saved settings could not be read and were reset/);
+  assert.match(text, /undeclared/);
+  assert.match(text, /statistics/);
+  const prefs = await preferences();
+  assert.equal(prefs.undeclared, 'keep');
+  assert.equal(prefs.defaults.statistics, 'deny');
+  // Still shown, once, after a change re-renders the page.
+  await page.getByLabel('Marketing: allowed').check();
+  await settled();
+  assert.equal(await page.locator('#options-repairs').count(), 1);
 });
