@@ -396,13 +396,20 @@ fn the_panel_survives_the_message_protocol() {
     let policy = kaltiot();
     let cookies = [cookie("_ga", ".kaltiot.com", Some(TWO_YEARS * 2))];
     let deletions = BTreeMap::from([("_lfa".to_owned(), 1)]);
-    let view = view(Some(&policy), &cookies, &Preferences::default(), "en", &deletions);
+    let view = view(
+        Some(&policy),
+        &cookies,
+        &Preferences::default(),
+        "en",
+        &deletions,
+    );
     let response = cookie_warden::protocol::Response::Panel {
         view: Box::new(view),
         deleted_in_tab: 2,
         blocked_in_tab: 3,
     };
     let json = serde_json::to_string(&response).unwrap_or_default();
-    let back: cookie_warden::protocol::Response = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let back: cookie_warden::protocol::Response =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
     assert_eq!(back, response);
 }

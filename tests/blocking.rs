@@ -212,5 +212,8 @@ fn the_gpc_rule_covers_top_level_documents() {
     let rule = block::gpc_rule();
     assert_eq!(rule.action.kind, "modifyHeaders");
     let types = rule.condition.resource_types.unwrap_or_default();
-    assert!(types.iter().any(|t| t == "main_frame"), "without main_frame the page request gets no header: {types:?}");
+    assert!(
+        types.iter().any(|t| t == "main_frame"),
+        "without main_frame the page request gets no header: {types:?}"
+    );
 }
