@@ -487,7 +487,8 @@ fn cookie_list(rows: &[CookieRow], label: &str, show_category: bool) -> El {
                 item = item.child(El::new("p").class("purpose").text(purpose));
             }
             let declared = row.declared_expiry.as_deref().unwrap_or("—");
-            let mut times = t("popupDeclaredExpiry", &[declared]);
+            // A guess from the known-cookie table is what such a cookie usually lasts, not a declaration.
+        let mut times = t(if row.inferred { "popupUsualExpiry" } else { "popupDeclaredExpiry" }, &[declared]);
             if let Some(actual) = &row.actual_expiry {
                 times = format!("{times} · {}", t("popupActualExpiry", &[actual]));
             }
