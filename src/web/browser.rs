@@ -188,6 +188,10 @@ extern "C" {
     fn i18n_get_ui_language() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "runtime"], js_name = getManifest)]
     fn runtime_get_manifest() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "permissions"], js_name = contains)]
+    fn permissions_contains(permissions: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "permissions"], js_name = request)]
+    fn permissions_request(permissions: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = registerContentScripts)]
     fn scripting_register(scripts: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = unregisterContentScripts)]
@@ -238,6 +242,32 @@ pub fn extension_version() -> String {
         .ok()
         .and_then(|m| get(&m, "version").as_string())
         .unwrap_or_default()
+}
+
+/// The host permissions the extension needs: every http(s) site, for cookies and policies.
+fn site_access() -> JsValue {
+    let permissions = js_sys::Object::new();
+    let origins = js_sys::Array::of2(
+        &JsValue::from_str("http://*/*"),
+        &JsValue::from_str("https://*/*"),
+    );
+    let _ = Reflect::set(&permissions, &"origins".into(), &origins);
+    permissions.into()
+}
+
+/// Whether the visitor has granted access to websites (Firefox makes MV3 host permissions
+/// opt-in for permanent installs).
+pub async fn has_site_access() -> bool {
+    call(permissions_contains(&site_access()))
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(true)
+}
+
+/// Asks the visitor for access to websites. Must be called from a click, before any await.
+pub fn request_site_access() -> Option<Promise> {
+    permissions_request(&site_access()).ok()
 }
 
 /// Registers (or, with `on == false`, unregisters) the main-world script that sets

@@ -78,6 +78,11 @@ async fn refresh(tab_id: i32) {
         Ok(Response::Error { message }) => notice(&message),
         Ok(_) | Err(_) => notice(&t("popupNoAnswer", &[])),
     };
+    let content = if browser::has_site_access().await {
+        content
+    } else {
+        El::new("div").child(access_request(tab_id)).child(content)
+    };
     dom::mount("app", content);
     if let Some(body) = dom::document().and_then(|d| d.body()) {
         let _ = body.set_attribute("data-ready", "true");
@@ -93,6 +98,29 @@ fn act(tab_id: i32, request: Request) {
         let _ = send_message(&request).await;
         refresh(tab_id).await;
     });
+}
+
+/// Shown when the browser has not granted access to websites (Firefox: opt-in for permanent
+/// installs): without it Cookie Warden can neither read policies nor delete cookies.
+fn access_request(tab_id: i32) -> El {
+    El::new("aside")
+        .class("access")
+        .attr("role", "alert")
+        .child(El::new("p").text(&t("popupAccessWhy", &[])))
+        .child(
+            El::new("button")
+                .attr("type", "button")
+                .text(&t("popupAccessGrant", &[]))
+                .on("click", move |_| {
+                    // Called within the click, as browsers require for permission prompts.
+                    if let Some(promise) = browser::request_site_access() {
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                            refresh(tab_id).await;
+                        });
+                    }
+                }),
+        )
 }
 
 fn notice(text: &str) -> El {
@@ -488,7 +516,14 @@ fn cookie_list(rows: &[CookieRow], label: &str, show_category: bool) -> El {
             }
             let declared = row.declared_expiry.as_deref().unwrap_or("—");
             // A guess from the known-cookie table is what such a cookie usually lasts, not a declaration.
-        let mut times = t(if row.inferred { "popupUsualExpiry" } else { "popupDeclaredExpiry" }, &[declared]);
+            let mut times = t(
+                if row.inferred {
+                    "popupUsualExpiry"
+                } else {
+                    "popupDeclaredExpiry"
+                },
+                &[declared],
+            );
             if let Some(actual) = &row.actual_expiry {
                 times = format!("{times} · {}", t("popupActualExpiry", &[actual]));
             }
