@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test, in the order a failure is cheapest to find:
 #   formatting and lints (native and wasm32), the engine's tests (unit, fixture tables, property
-#   tests, the command-line tool), the web layer's tests in headless Chromium (wasm-bindgen-test),
-#   then the extension end to end in real Chromium against the local demo sites.
+#   tests, the command-line tool), the web layer's tests in headless Chromium and Firefox
+#   (wasm-bindgen-test), then the extension end to end in real Chromium and Firefox against the
+#   local demo sites.
 # Ends with one line that sums every test run: "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -30,10 +31,15 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER="$(command -v chromedriver)" \
   cargo test --locked --lib --target wasm32-unknown-unknown 2>&1 | tee -a "$log"
 
+step "wasm-bindgen-test (the web layer, in headless Firefox)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  GECKODRIVER="$(command -v geckodriver)" \
+  cargo test --locked --lib --target wasm32-unknown-unknown 2>&1 | tee -a "$log"
+
 step "build the extension"
 bash scripts/build.sh
 
-step "end to end (Chromium, playwright-core, local demo sites)"
+step "end to end (Chromium and Firefox, local demo sites)"
 node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee -a "$log"
 
 awk '
