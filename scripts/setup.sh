@@ -3,7 +3,8 @@
 # machine spends seconds here. Sourced by the other scripts; safe to run on its own.
 #   rustup: the wasm32-unknown-unknown target, rustfmt, clippy
 #   cargo:  wasm-bindgen-cli at exactly the version in Cargo.lock
-#   apt:    chromium and chromium-driver (Debian's; the tests never download a browser)
+#   cargo:  geckodriver (no Debian package)
+#   apt:    chromium, chromium-driver and firefox-esr (Debian's; the tests never download a browser)
 #   npm:    the pinned tools in package-lock.json (binaryen's wasm-opt, playwright-core)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,9 +30,17 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg_version
   cargo install wasm-bindgen-cli --version "$wbg_version"
 fi
 
+# geckodriver has no Debian package; cargo builds it (a few minutes, once).
+geckodriver_version=0.37.1
+if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}')" != "$geckodriver_version" ]; then
+  say "installing geckodriver $geckodriver_version (a few minutes)"
+  cargo install geckodriver --version "$geckodriver_version" --locked
+fi
+
 apt_missing=()
 command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
+command -v firefox-esr >/dev/null 2>&1 || apt_missing+=(firefox-esr)
 if ((${#apt_missing[@]})); then
   say "installing ${apt_missing[*]} (apt)"
   export DEBIAN_FRONTEND=noninteractive
