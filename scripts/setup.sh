@@ -5,7 +5,8 @@
 #   cargo:  wasm-bindgen-cli at exactly the version in Cargo.lock
 #   cargo:  geckodriver (no Debian package)
 #   apt:    chromium, chromium-driver and firefox-esr (Debian's; the tests never download a browser)
-#   npm:    the pinned tools in package-lock.json (binaryen's wasm-opt, playwright-core)
+#   npm:    the pinned tools in package-lock.json (binaryen's wasm-opt, playwright-core,
+#           selenium-webdriver, axe-core, web-ext)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

@@ -67,6 +67,12 @@ pub async fn start() -> Result<(), JsValue> {
     .unwrap_or_default();
     let installed: Vec<Rule> =
         from_js(browser::dynamic_rules().await.unwrap_or(JsValue::UNDEFINED)).unwrap_or_default();
+    let stores: std::collections::BTreeSet<String> = from_js(
+        storage_get(Area::Local, keys::STORES)
+            .await
+            .unwrap_or(JsValue::UNDEFINED),
+    )
+    .unwrap_or_default();
     let repaired = !repairs.is_empty();
     with(|s| {
         s.prefs = prefs;
@@ -75,6 +81,7 @@ pub async fn start() -> Result<(), JsValue> {
         s.installed = installed.into_iter().map(|r| (r.id, r)).collect();
         s.tabs = tabs;
         s.deleted = deleted;
+        s.stores = stores;
     });
     if repaired {
         save_prefs().await;
@@ -95,6 +102,7 @@ pub async fn on_cookie_changed(info: JsValue) -> Result<(), JsValue> {
     }
     let raw = get(&info, "cookie");
     let cookie: Cookie = from_js(raw.clone())?;
+    remember_store(&cookie.store_id).await;
     let Some(site) = cookie.owner_site() else {
         return Ok(());
     };
@@ -402,9 +410,35 @@ async fn count_deletion(site: &Site, name: &str) {
     }
 }
 
+/// Remembers a cookie store the extension has seen a cookie in: Firefox lists only the stores
+/// with open tabs, and a container's cookies must still be swept after its tab is closed.
+async fn remember_store(store: &str) {
+    if store.is_empty() || with(|s| s.stores.contains(store)) {
+        return;
+    }
+    with(|s| s.stores.insert(store.to_owned()));
+    if let Ok(value) = with(|s| to_js(&s.stores)) {
+        let _ = storage_set(Area::Local, keys::STORES, &value).await;
+    }
+}
+
+/// The cookie stores to look in: those the browser lists, and those seen before.
+async fn cookie_stores() -> Vec<String> {
+    let listed = browser::cookie_store_ids().await;
+    with(|s| {
+        let mut all: Vec<String> = listed;
+        for seen in &s.stores {
+            if !all.contains(seen) {
+                all.push(seen.clone());
+            }
+        }
+        all
+    })
+}
+
 /// Removes every cookie that the visitor's choices disallow: of one site, or of all sites.
 async fn sweep(site: Option<&Site>) {
-    let mut stores = browser::cookie_store_ids().await;
+    let mut stores = cookie_stores().await;
     if stores.is_empty() {
         stores.push(String::new());
     }
@@ -604,6 +638,22 @@ async fn reconcile_rules() {
         install(update).await;
     }
     browser::set_gpc_script(with(|s| s.prefs.global_privacy_control)).await;
+    // Sites the rule book holds whose rules the browser dropped (Firefox does on a temporary
+    // re-install) get them back now, not on their next visit.
+    let missing: Vec<Site> = with(|s| {
+        s.rule_book
+            .sites
+            .iter()
+            .filter(|(_, info)| {
+                !s.installed
+                    .contains_key(&block::rule_id(info.slot, block::SiteAction::Block))
+            })
+            .map(|(site, _)| site.clone())
+            .collect()
+    });
+    for site in missing {
+        apply_rules(&site).await;
+    }
 }
 
 async fn install(update: RuleUpdate) {
@@ -624,7 +674,7 @@ async fn install(update: RuleUpdate) {
 async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&str>) -> Response {
     let loaded = policy_of(site).await;
     let mut cookies = Vec::new();
-    for store in browser::cookie_store_ids().await {
+    for store in cookie_stores().await {
         let query = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&query, &"storeId".into(), &JsValue::from_str(&store));
         let _ = js_sys::Reflect::set(&query, &"domain".into(), &JsValue::from_str(site.as_str()));

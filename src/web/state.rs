@@ -21,6 +21,8 @@ pub mod keys {
     pub const RULE_BOOK: &str = "ruleBook";
     /// `chrome.storage.session`: tabs and counters.
     pub const TABS: &str = "tabs";
+    /// `chrome.storage.local`: the cookie stores seen so far.
+    pub const STORES: &str = "cookieStores";
     /// `chrome.storage.session`: deletions per site and cookie name.
     pub const DELETED: &str = "deleted";
 
@@ -75,6 +77,8 @@ pub struct State {
     pub tabs: BTreeMap<i32, TabInfo>,
     /// Deletions per site and cookie name.
     pub deleted: BTreeMap<Site, BTreeMap<String, u32>>,
+    /// Cookie stores seen so far (Firefox lists only those with open tabs).
+    pub stores: std::collections::BTreeSet<String>,
     /// Policy URLs being fetched now.
     pub fetching: HashSet<String>,
 }

@@ -1,0 +1,104 @@
+// End-to-end: the real extension in real Firefox (Debian's firefox-esr, headless, through
+// selenium-webdriver and geckodriver) against the local demo sites. The scenarios are the
+// Chromium suite's (tests/e2e/scenarios.mjs); only the driver differs. Firefox's own: the
+// background is an event page that Firefox suspends when idle (here after 2 s), container tabs
+// keep their own cookie stores, and the add-on is either installed for good (most of this
+// suite, so a restart is a real restart) or temporarily, as a developer loads it (the end).
+import { test, before, after } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launch, newProfile, ROOT } from './firefox.mjs';
+import * as scenario from './scenarios.mjs';
+
+const SHOTS = path.join(ROOT, 'dist', 'screenshots');
+fs.mkdirSync(SHOTS, { recursive: true });
+
+const profile = newProfile();
+const temporaryProfile = newProfile();
+let s;
+
+before(async () => {
+  s = scenario.session(await scenario.startServer(), () => launch({ profile, addon: 'permanent' }));
+  await s.start();
+});
+
+after(async () => {
+  await s?.stop();
+  for (const dir of [profile, temporaryProfile]) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('first visit: the policy is found; trackers that slipped through before it are counted', () => scenario.firstVisitFindsPolicy(s));
+
+test('later visits: denied trackers never reach the server; disallowed cookies are gone, the functional and undeclared ones kept', () =>
+  scenario.laterVisitsBlockAndDelete(s));
+
+// Firefox 153 ESR has no declarativeNetRequest.getMatchedRules, which the extension's
+// blocked-request counter relies on (src/web/browser.rs matched_rule_ids): the counter stays 0.
+test(
+  'the tab counts the requests it blocked',
+  { todo: 'Firefox has no declarativeNetRequest.getMatchedRules; the extension needs another source for this counter' },
+  () => scenario.tabCountsBlockedRequests(s),
+);
+
+test('Global Privacy Control is sent by default, to servers and to pages', () => scenario.globalPrivacyControl(s));
+
+test('the same trackers load on a site whose policy does not deny them', () => scenario.trackersLoadWithoutPolicy(s));
+
+test('deletion latency with a running event page (100 document.cookie writes → gone)', () =>
+  scenario.deletionLatencyWarm(s, { count: 100 }));
+
+test('the panel lists the seed site’s cookies with purpose, expiry and status', async () => {
+  await scenario.visitSeedSiteTwice(s);
+  await scenario.panelListsCookies(s);
+});
+
+test('the panel renders quickly (popup open → panel rendered)', () => scenario.panelRendersQuickly(s));
+
+test('the panel has no accessibility violations and fits 380 px without horizontal scrolling, light and dark', () =>
+  scenario.panelAccessibleAndFits(s, { screenshots: SHOTS }));
+
+test('toggling Statistics on the panel lets trackers load; toggling off deletes and blocks them', () => scenario.panelStatisticsSwitch(s));
+
+test('allowing statistics keeps the cookies and lets the trackers load; denying again removes both', () =>
+  scenario.statisticsAllowedThenDenied(s));
+
+test('a service switch inside an allowed category: only that service is blocked', () => scenario.serviceSwitchInsideAllowedCategory(s));
+
+test('the event page really suspends when idle, and enforcement and choices outlive it', async () => {
+  await scenario.enforcementAfterSuspend(s);
+});
+
+test('deletion latency when the write wakes a suspended event page', () =>
+  scenario.deletionLatencyAfterSuspend(s, { count: 5, metric: 'deletionAfterSuspendMs' }));
+
+test('a TCF disclosure file found through a Link header is used', () => scenario.tcfDisclosureViaLinkHeader(s));
+
+test('broken policies leave the site in guessing mode with the problem stored', () => scenario.brokenPoliciesMeanGuessing(s));
+
+test('hostile policy texts are shown as text, and no script runs', () => scenario.hostilePolicyTexts(s, { screenshots: SHOTS }));
+
+test('container tabs: their cookies are decided and removed in their own store', () => scenario.containerCookiesUseTheirStore(s));
+
+// cookies.getAllCookieStores() in Firefox lists only stores with open tabs; the extension also
+// sweeps the stores it has seen cookies in, so a container without a tab is still swept.
+test('container cookies are swept when no container tab is open', () =>
+  scenario.containerCookiesSweptWithoutContainerTab(s));
+
+test('the extension’s own requests are policy fetches only, without cookies', () => scenario.ownRequestsArePolicyFetchesOnly(s));
+
+test('choices, rules and the policy cache survive a browser restart', () => scenario.choicesSurviveRestart(s));
+
+test('a choice made on the panel survives a browser restart', () => scenario.panelChoiceSurvivesRestart(s));
+
+test('a temporary add-on installed again after a restart keeps choices and cached policies', async () => {
+  await s.browser.close();
+  s.browser = await launch({ profile: temporaryProfile, addon: 'temporary' });
+  s.page = await s.browser.newPage();
+  await scenario.reinstallTemporarily(s, () => launch({ profile: temporaryProfile, addon: 'temporary' }));
+  await scenario.stateSurvivesReinstall(s);
+});
+
+// Firefox drops a temporary add-on's dynamic rules when it quits; the extension's start
+// (src/web/mod.rs reconcile_rules) reinstalls the rules its rule book owns.
+test('after a temporary reinstall the blocking rules are back before the first visit', () =>
+  scenario.rulesReinstalledAtStart(s));
