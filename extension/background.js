@@ -18,6 +18,7 @@ chrome.webRequest.onHeadersReceived.addListener(
   { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] },
   ['responseHeaders'],
 );
+chrome.webRequest.onErrorOccurred.addListener(later(engine.onRequestError), { urls: ['http://*/*', 'https://*/*'] });
 chrome.tabs.onRemoved.addListener(later(engine.onTabRemoved));
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   ready

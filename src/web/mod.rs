@@ -130,6 +130,7 @@ pub async fn on_navigation(details: JsValue, committed: bool) -> Result<(), JsVa
             let changed = tab.site != site;
             if changed {
                 tab.deleted = 0;
+                tab.blocked = 0;
             }
             tab.site = site.clone();
             tab.url = url.clone();
@@ -174,6 +175,50 @@ pub async fn on_headers_received(details: JsValue) -> Result<(), JsValue> {
             kind: SourceKind::LinkHeader,
         };
         discover(&site, &url, vec![candidate]).await;
+    }
+    Ok(())
+}
+
+/// `webRequest.onErrorOccurred`: a request the browser stopped because of a rule
+/// (`NS_ERROR_ABORT` in Firefox, `net::ERR_BLOCKED_BY_CLIENT` in Chrome) is counted for its tab
+/// when the tab's site blocks that host. Firefox has no `getMatchedRules` to count with.
+#[wasm_bindgen(js_name = onRequestError)]
+pub async fn on_request_error(details: JsValue) -> Result<(), JsValue> {
+    let error = get(&details, "error").as_string().unwrap_or_default();
+    if error != "NS_ERROR_ABORT" && error != "net::ERR_BLOCKED_BY_CLIENT" {
+        return Ok(());
+    }
+    let Some(tab_id) = get(&details, "tabId")
+        .as_f64()
+        .map(|t| t as i32)
+        .filter(|t| *t >= 0)
+    else {
+        return Ok(());
+    };
+    let Some(url) = get(&details, "url").as_string() else {
+        return Ok(());
+    };
+    let Some(host) = crate::domain::host_of_url(&url).map(str::to_ascii_lowercase) else {
+        return Ok(());
+    };
+    let Some(site) = with(|s| s.tabs.get(&tab_id).and_then(|t| t.site.clone())) else {
+        return Ok(());
+    };
+    let loaded = policy_of(&site).await;
+    let counted = with(|s| {
+        let blocks = loaded
+            .as_ref()
+            .and_then(|l| l.compiled.as_ref())
+            .is_some_and(|(compiled, _, _)| block::plan(compiled.policy(), &s.prefs).blocks(&host));
+        if blocks {
+            if let Some(tab) = s.tabs.get_mut(&tab_id) {
+                tab.blocked += 1;
+            }
+        }
+        blocks
+    });
+    if counted {
+        save_tabs().await;
     }
     Ok(())
 }
@@ -736,7 +781,8 @@ async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&str>) -> Resp
             blocked_in_tab: u32::try_from(
                 matched.iter().filter(|id| slot_ids.contains(id)).count(),
             )
-            .unwrap_or(u32::MAX),
+            .unwrap_or(u32::MAX)
+            .max(tab_id.and_then(|t| s.tabs.get(&t)).map_or(0, |t| t.blocked)),
         }
     })
 }

@@ -58,6 +58,10 @@ pub struct TabInfo {
     pub url: String,
     /// Cookies of that site deleted while the tab showed it.
     pub deleted: u32,
+    /// Requests blocked in the tab while it showed that site (counted from request errors,
+    /// for browsers without `declarativeNetRequest.getMatchedRules`).
+    #[serde(default)]
+    pub blocked: u32,
 }
 
 /// Everything in memory.
