@@ -30,12 +30,17 @@ fn outcome(bytes: &[u8], site: Option<&Site>) -> String {
     }
 }
 
-#[test]
-fn policy_fixtures_match_their_expectations() {
+/// Parses every `.json` fixture in `tests/fixtures/<folder>/` for example.com and compares what
+/// the parser says with the `.expected` file beside it.
+fn check_folder(folder: &str, at_least: usize) {
     let site = Site::of_host("example.com");
-    let dir = fixtures().join("policies");
+    let dir = fixtures().join(folder);
     let files = json_files(&dir);
-    assert!(files.len() >= 10, "fixtures missing from {}", dir.display());
+    assert!(
+        files.len() >= at_least,
+        "fixtures missing from {}",
+        dir.display()
+    );
     for file in files {
         let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         check_expect(
@@ -45,20 +50,15 @@ fn policy_fixtures_match_their_expectations() {
     }
 }
 
+#[test]
+fn policy_fixtures_match_their_expectations() {
+    check_folder("policies", 10);
+}
+
 /// TCF files as the extension meets them: served by a site (example.com) about its vendor.
 #[test]
 fn tcf_fixtures_match_their_expectations() {
-    let site = Site::of_host("example.com");
-    let dir = fixtures().join("tcf");
-    let files = json_files(&dir);
-    assert!(files.len() >= 4, "fixtures missing from {}", dir.display());
-    for file in files {
-        let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        check_expect(
-            &file.with_extension("expected"),
-            &outcome(&bytes, site.as_ref()),
-        );
-    }
+    check_folder("tcf", 4);
 }
 
 /// Without a site (the command-line `convert`), a TCF file belongs to the site of its first
