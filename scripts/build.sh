@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the extension into dist/extension/ (an unpacked extension that Chrome and Firefox load):
-#   1. the engine and web layer for wasm32 (release),
+#   1. the engine and web layer for wasm32 (profile wasm-release: optimised for size),
 #   2. wasm-bindgen --target web (glue for an ES module),
 #   3. wasm-opt from npm's binaryen (Debian's older binaryen breaks the externref table),
 #   4. the manifest (version stamped from Cargo.toml), the JS bootstraps and the icons.
@@ -9,12 +9,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
 out=dist/extension
-cargo build --lib --release --locked --target wasm32-unknown-unknown
+cargo build --lib --profile wasm-release --locked --target wasm32-unknown-unknown
 rm -rf "$out"
 mkdir -p "$out/pkg" "$out/icons"
 wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" --out-name cookie_warden \
-  target/wasm32-unknown-unknown/release/cookie_warden.wasm
-node_modules/.bin/wasm-opt -O3 --strip-debug --strip-producers \
+  target/wasm32-unknown-unknown/wasm-release/cookie_warden.wasm
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   "$out/pkg/cookie_warden_bg.wasm" -o "$out/pkg/cookie_warden_bg.wasm"
 
 version="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
@@ -28,6 +28,8 @@ cp extension/*.js "$out/"
 find extension -maxdepth 1 \( -name '*.html' -o -name '*.css' \) -exec cp {} "$out/" \;
 [ -d extension/_locales ] && cp -r extension/_locales "$out/"
 cp icons/icon-*.png "$out/icons/"
+# The licence notices of the data compiled into the module (cookie facts, Public Suffix List).
+cp data/NOTICE "$out/NOTICE.txt"
 printf '[build] %s: wasm %s bytes (gzip %s), version %s\n' "$out" \
   "$(stat -c %s "$out/pkg/cookie_warden_bg.wasm")" \
   "$(gzip -9c "$out/pkg/cookie_warden_bg.wasm" | wc -c)" "$version"

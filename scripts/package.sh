@@ -121,8 +121,8 @@ npm ci
 ./run build
 \`\`\`
 
-\`./run build\` runs \`scripts/build.sh\`: \`cargo build --lib --release --locked --target
-wasm32-unknown-unknown\`, \`wasm-bindgen --target web\`, \`wasm-opt -O3\` from npm's binaryen,
+\`./run build\` runs \`scripts/build.sh\`: \`cargo build --lib --profile wasm-release --locked --target
+wasm32-unknown-unknown\`, \`wasm-bindgen --target web\`, \`wasm-opt -Oz\` from npm's binaryen,
 then it copies \`manifest.json\` (version stamped), \`extension/\` and \`icons/\` beside the wasm.
 It first sources \`scripts/setup.sh\`, which installs only what is missing: the steps above, and
 Debian's \`chromium\` and \`chromium-driver\` (through apt, so as root), which only the tests use.

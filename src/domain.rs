@@ -1,5 +1,5 @@
 //! Hostnames and sites: [`Host`] (a checked hostname) and [`Site`] (a registrable domain, eTLD+1,
-//! found through the Public Suffix List by the `psl` crate).
+//! found through the bundled Public Suffix List, [`crate::suffix`]).
 //!
 //! This module owns every rule about which domain covers which. It knows nothing about cookies
 //! or policies beyond plain strings.
@@ -51,7 +51,7 @@ impl Host {
         if is_ip_address(&host) {
             return Err(HostError::IpAddress(text.to_owned()));
         }
-        if psl::domain_str(&host).is_none() {
+        if crate::suffix::registrable_domain(&host).is_none() {
             return Err(HostError::PublicSuffix(host));
         }
         Ok(Host(host))
@@ -95,7 +95,7 @@ impl Site {
         if is_ip_address(&host) {
             return Some(Site(host));
         }
-        match psl::domain_str(&host) {
+        match crate::suffix::registrable_domain(&host) {
             Some(domain) => Some(Site(domain.to_owned())),
             None => Some(Site(host)),
         }

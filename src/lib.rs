@@ -49,6 +49,7 @@ pub mod pattern;
 pub mod policy;
 pub mod prefs;
 pub mod protocol;
+pub mod suffix;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

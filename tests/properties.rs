@@ -986,3 +986,58 @@ proptest! {
         prop_assert!(diagnostics.is_empty(), "{:?}", diagnostics);
     }
 }
+
+/// The bundled Public Suffix List (`cookie_warden::suffix`) agrees with the `psl` crate's
+/// compiled-in list it was made from, for every rule: the rule itself, one label below it and
+/// two labels below it (so wildcards and exceptions are both reached).
+#[test]
+fn bundled_suffix_list_agrees_with_the_psl_crate_on_every_rule() {
+    let rules = include_str!("../data/public-suffix-list.txt");
+    let (mut checked, mut differences) = (0, 0);
+    for rule in rules.lines() {
+        let base = rule.trim_start_matches('!').trim_start_matches("*.");
+        for host in [base.to_owned(), format!("x.{base}"), format!("a.x.{base}")] {
+            let ours = cookie_warden::suffix::registrable_domain(&host);
+            let theirs = psl::domain_str(&host);
+            if ours != theirs {
+                // The crate stops at a wildcard's parent when a deeper rule lives under it
+                // (`*.futurecms.at` beside `*.ex.futurecms.at` makes it call `ex.futurecms.at`
+                // registrable); by the list's algorithm the wildcard matches and the name is a
+                // public suffix. That is the only disagreement allowed.
+                let parent = host.split_once('.').map_or("", |(_, parent)| parent);
+                let wildcard = format!("*.{parent}");
+                assert!(
+                    ours.is_none() && rules.lines().any(|r| r == wildcard),
+                    "registrable domain of {host:?} (rule {rule:?}): ours {ours:?}, psl {theirs:?}"
+                );
+                differences += 1;
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 27_000, "only {checked} hosts checked");
+    assert!(
+        differences < 40,
+        "{differences} differences from the psl crate"
+    );
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+    /// Random names built from real suffix labels and random labels agree with the `psl` crate.
+    #[test]
+    fn bundled_suffix_list_agrees_with_the_psl_crate_on_random_names(
+        labels in prop::collection::vec(
+            prop_oneof![
+                Just("com".to_owned()), Just("uk".to_owned()), Just("co".to_owned()),
+                Just("ck".to_owned()), Just("www".to_owned()), Just("github".to_owned()),
+                Just("io".to_owned()), Just("jp".to_owned()), Just("kawasaki".to_owned()),
+                Just("city".to_owned()), Just("test".to_owned()), "[a-z0-9-]{1,6}",
+            ],
+            1..6,
+        )
+    ) {
+        let host = labels.join(".");
+        prop_assert_eq!(cookie_warden::suffix::registrable_domain(&host), psl::domain_str(&host), "{}", host);
+    }
+}
