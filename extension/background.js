@@ -4,13 +4,23 @@
 // started. All logic is in Rust (src/web/).
 import init, * as engine from './pkg/cookie_warden.js';
 
+// Start-up marks (ms since this worker started), read by `./run bench`.
+const marks = { scriptStart: performance.now() };
 const ready = init({ module_or_path: new URL('./pkg/cookie_warden_bg.wasm', import.meta.url) })
-  .then(() => engine.start());
+  .then((wasm) => {
+    marks.wasmReady = performance.now();
+    globalThis.cookieWarden.wasmMemoryBytes = () => wasm.memory.buffer.byteLength;
+  })
+  .then(() => engine.start())
+  .then(() => { marks.started = performance.now(); });
 
 const later = (handler) => (...args) =>
   ready.then(() => handler(...args)).catch((error) => console.error('cookie-warden:', error));
 
-chrome.cookies.onChanged.addListener(later(engine.onCookieChanged));
+chrome.cookies.onChanged.addListener(later(async (change) => {
+  await engine.onCookieChanged(change);
+  marks.firstCookieDecided ??= performance.now();
+}));
 chrome.webNavigation.onBeforeNavigate.addListener(later((details) => engine.onNavigation(details, false)));
 chrome.webNavigation.onCommitted.addListener(later((details) => engine.onNavigation(details, true)));
 chrome.webRequest.onHeadersReceived.addListener(
@@ -30,5 +40,6 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 // The same message protocol, callable in the worker itself (the demo and the tests use it).
 globalThis.cookieWarden = {
   ready,
+  marks,
   request: (message) => ready.then(() => engine.onMessage(message, {})),
 };

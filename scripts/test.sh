@@ -21,7 +21,7 @@ cargo clippy --all-targets --locked -- -D warnings
 
 step "cargo clippy (wasm32)"
 cargo clippy --lib --target wasm32-unknown-unknown --locked -- -D warnings
-cargo clippy --lib --profile test --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy --lib --test wasm_bench --profile test --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "cargo test (the engine, natively)"
 cargo test --locked 2>&1 | tee -a "$log"

@@ -16,7 +16,8 @@ use std::sync::OnceLock;
 use thiserror::Error;
 
 /// The table as shipped.
-const BUNDLED_CSV: &str = include_str!("../data/known-cookies.csv");
+/// The bundled known-cookie table (`data/known-cookies.csv`), as text.
+pub const BUNDLED_CSV: &str = include_str!("../data/known-cookies.csv");
 
 /// The columns the table must have, in any order.
 const COLUMNS: [&str; 8] = [
