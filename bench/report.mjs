@@ -35,7 +35,7 @@ for (const group of fs.existsSync(criterion) ? fs.readdirSync(criterion) : []) {
 const nativeRow = (key, label) => {
   const b = native[key];
   if (!b) return;
-  if (key.startsWith('decide/') || key.startsWith('known/')) {
+  if (key.startsWith('decide/') || key.startsWith('known/') || key.startsWith('suffix/')) {
     const perSecond = (b.elements / b.ns) * 1e9;
     const isBudget = key === 'decide/generated-1000';
     row('engine, native', label, perSecond, '/s', isBudget ? '≥ 1,000,000 /s' : null, isBudget ? perSecond >= 1e6 : null);
@@ -52,6 +52,8 @@ nativeRow('decide/generated-1000', 'decisions, 1,000-service policy (one core)')
 nativeRow('decide/no-policy', 'decisions, no policy (known-cookie table)');
 nativeRow('block/plan-1000', 'tracker-rule planning + rule book, 1,000 services');
 nativeRow('known/lookup', 'known-cookie lookups');
+nativeRow('suffix/bundled-list', 'registrable-domain look-ups, bundled list');
+nativeRow('suffix/psl-crate', 'registrable-domain look-ups, psl crate (replaced; for scale)');
 
 // The same workload in wasm (Node), per build profile.
 const wasm = {};

@@ -112,12 +112,43 @@ fn bench_known(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_suffix(c: &mut Criterion) {
+    let mut group = c.benchmark_group("suffix");
+    let hosts = [
+        "www.kaltiot.com",
+        "a.b.example.co.uk",
+        "user.github.io",
+        "t1-a.tracker1.net",
+        "www.kaltiot.test",
+        "shop.xn--55qx5d.cn",
+        "deep.sub.domain.example.com.au",
+        "b.c.kobe.jp",
+    ];
+    group.throughput(Throughput::Elements(hosts.len() as u64));
+    group.bench_function("bundled-list", |b| {
+        b.iter(|| {
+            for host in &hosts {
+                black_box(cookie_warden::suffix::registrable_domain(black_box(host)));
+            }
+        })
+    });
+    // The compiled-in matcher the bundled list replaced (kept as a dev-dependency), for scale.
+    group.bench_function("psl-crate", |b| {
+        b.iter(|| {
+            for host in &hosts {
+                black_box(psl::domain_str(black_box(host)));
+            }
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = engine;
     config = Criterion::default()
         .sample_size(20)
         .measurement_time(Duration::from_secs(2))
         .warm_up_time(Duration::from_millis(500));
-    targets = bench_parse, bench_decide, bench_block, bench_known
+    targets = bench_parse, bench_decide, bench_block, bench_known, bench_suffix
 }
 criterion_main!(engine);
