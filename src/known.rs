@@ -108,8 +108,20 @@ pub enum KnownError {
 }
 
 /// The known-cookie table, indexed for lookup by exact name and by prefix.
+///
+/// The bundled table is read on its first use, not when the extension starts: a freshly started
+/// worker deciding a cookie its site declares never needs it, and reading 2,264 rows costs tens
+/// of milliseconds before the browser has optimised the module.
 #[derive(Debug, Clone, Default)]
 pub struct KnownCookies {
+    /// The text to read on first use (the bundled table); `None` when `table` is already set.
+    lazy: Option<&'static str>,
+    /// The rows and their indexes.
+    table: OnceLock<Table>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Table {
     /// The rows, in file order.
     entries: Vec<KnownCookie>,
     /// Exact name → indices of its rows, in file order.
@@ -119,17 +131,64 @@ pub struct KnownCookies {
 }
 
 impl KnownCookies {
-    /// The table shipped with the extension, parsed once. If the bundled file were ever broken
-    /// this is an empty table (the tests make sure it is not).
+    /// The table shipped with the extension, read on first use. If the bundled file were ever
+    /// broken this is an empty table (the tests make sure it is not).
     pub fn bundled() -> &'static KnownCookies {
-        static BUNDLED: OnceLock<KnownCookies> = OnceLock::new();
-        BUNDLED.get_or_init(|| KnownCookies::from_csv(BUNDLED_CSV).unwrap_or_default())
+        static BUNDLED: KnownCookies = KnownCookies {
+            lazy: Some(BUNDLED_CSV),
+            table: OnceLock::new(),
+        };
+        &BUNDLED
     }
 
+    /// Reads a table in the shape of `data/known-cookies.csv` (see [`KnownCookies::bundled`]
+    /// for the bundled one); errors name the line.
+    pub fn from_csv(text: &str) -> Result<KnownCookies, KnownError> {
+        Ok(KnownCookies {
+            lazy: None,
+            table: OnceLock::from(Table::from_csv(text)?),
+        })
+    }
+
+    fn table(&self) -> &Table {
+        self.table.get_or_init(|| {
+            self.lazy
+                .and_then(|text| Table::from_csv(text).ok())
+                .unwrap_or_default()
+        })
+    }
+
+    /// How many rows the table has.
+    pub fn len(&self) -> usize {
+        self.table().entries.len()
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.table().entries.is_empty()
+    }
+
+    /// The best entry for a cookie `name` (case-sensitive, as cookie names are) whose domain is
+    /// `cookie_domain` (a leading dot is allowed; it may be empty).
+    ///
+    /// Exact names beat prefixes, and the longest matching prefix beats shorter ones. Among rows
+    /// for the same name, one whose domain covers the cookie's domain beats one without a
+    /// domain, which beats one for another domain; ties go to the first row in the table.
+    pub fn lookup(&self, name: &str, cookie_domain: &str) -> Option<&KnownCookie> {
+        self.table().lookup(name, cookie_domain)
+    }
+
+    /// Every entry, in table order.
+    pub fn iter(&self) -> impl Iterator<Item = &KnownCookie> {
+        self.table().entries.iter()
+    }
+}
+
+impl Table {
     /// Reads a table in the shape of `data/known-cookies.csv`: a header naming the columns
     /// `platform, category, name, prefix_match, domain, retention, controller, privacy_url` (in
     /// any order, others ignored), then one row per cookie.
-    pub fn from_csv(text: &str) -> Result<KnownCookies, KnownError> {
+    fn from_csv(text: &str) -> Result<Table, KnownError> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
@@ -145,7 +204,7 @@ impl KnownCookies {
         let [platform, category, name, prefix_match, domain, retention, controller, privacy_url] =
             index;
 
-        let mut table = KnownCookies::default();
+        let mut table = Table::default();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(&e, 0))?;
             let line = record.position().map_or(0, |p| p.line());
@@ -206,23 +265,7 @@ impl KnownCookies {
         self.entries.push(entry);
     }
 
-    /// How many rows the table has.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether the table has no rows.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// The best entry for a cookie `name` (case-sensitive, as cookie names are) whose domain is
-    /// `cookie_domain` (a leading dot is allowed; it may be empty).
-    ///
-    /// Exact names beat prefixes, and the longest matching prefix beats shorter ones. Among rows
-    /// for the same name, one whose domain covers the cookie's domain beats one without a
-    /// domain, which beats one for another domain; ties go to the first row in the table.
-    pub fn lookup(&self, name: &str, cookie_domain: &str) -> Option<&KnownCookie> {
+    fn lookup(&self, name: &str, cookie_domain: &str) -> Option<&KnownCookie> {
         let ids = match self.exact.get(name) {
             Some(ids) => ids.as_slice(),
             None => self.prefixes.longest(name)?,
@@ -250,11 +293,6 @@ impl KnownCookies {
                 Some(_) => 2,
             }
         })
-    }
-
-    /// Every entry, in table order.
-    pub fn iter(&self) -> impl Iterator<Item = &KnownCookie> {
-        self.entries.iter()
     }
 }
 

@@ -121,6 +121,23 @@ pub async fn storage_get(area: Area, key: &str) -> Result<JsValue, JsValue> {
     Ok(get(&items, key))
 }
 
+/// Reads several keys of one area in one call, issued when called (not when awaited) so that
+/// reads of both areas can be in flight together. Resolves to the object of items found.
+pub fn storage_get_many(
+    area: Area,
+    keys: &[&str],
+) -> impl std::future::Future<Output = Result<JsValue, JsValue>> {
+    let list = js_sys::Array::new();
+    for key in keys {
+        list.push(&JsValue::from_str(key));
+    }
+    let promise = match area {
+        Area::Local => local_get(&list),
+        Area::Session => session_get(&list),
+    };
+    call(promise)
+}
+
 /// Writes one key.
 pub async fn storage_set(area: Area, key: &str, value: &JsValue) -> Result<(), JsValue> {
     let items = single(key, value)?;
@@ -136,9 +153,9 @@ pub async fn update_dynamic_rules(options: &JsValue) -> Result<(), JsValue> {
     call(dnr_update_dynamic_rules(options)).await.map(|_| ())
 }
 
-/// `chrome.declarativeNetRequest.getDynamicRules()`.
-pub async fn dynamic_rules() -> Result<JsValue, JsValue> {
-    call(dnr_get_dynamic_rules()).await
+/// `chrome.declarativeNetRequest.getDynamicRules()`, issued when called (not when awaited).
+pub fn dynamic_rules() -> impl std::future::Future<Output = Result<JsValue, JsValue>> {
+    call(dnr_get_dynamic_rules())
 }
 
 /// The ids of the rules matched in a tab (`getMatchedRules`), where the browser allows it.

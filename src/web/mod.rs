@@ -34,45 +34,43 @@ pub fn engine_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-/// Loads the state from storage, reconciles the installed rules with it, and starts a sweep of
-/// every cookie. The bootstrap awaits this once before any event is handled.
+/// Loads the state from storage, reconciles the installed rules with it, and, once per browser
+/// session, starts a sweep of every cookie. The bootstrap awaits this once before any event is
+/// handled.
+///
+/// A worker is started again and again (browsers stop idle workers after ~30 s), so this is on
+/// the path of every cold deletion: all reads are issued at once (one `get` per storage area and
+/// the installed rules, in flight together), and the full sweep runs only on the first start of
+/// a browser session or after an install or update (when `storage.session` is empty): events
+/// that arrive while the worker is stopped are queued and delivered to it, so a later start has
+/// nothing to catch up on.
 #[wasm_bindgen]
 pub async fn start() -> Result<(), JsValue> {
-    let stored_prefs = storage_get(Area::Local, keys::PREFS)
-        .await
-        .unwrap_or(JsValue::UNDEFINED);
+    // Issued together; awaited one after the other.
+    let local =
+        browser::storage_get_many(Area::Local, &[keys::PREFS, keys::RULE_BOOK, keys::STORES]);
+    let session =
+        browser::storage_get_many(Area::Session, &[keys::TABS, keys::DELETED, keys::SWEPT]);
+    let installed = browser::dynamic_rules();
+    let local = local.await.unwrap_or(JsValue::UNDEFINED);
+    let session = session.await.unwrap_or(JsValue::UNDEFINED);
+    let installed = installed.await.unwrap_or(JsValue::UNDEFINED);
+
+    let stored_prefs = get(&local, keys::PREFS);
     let stored_prefs: serde_json::Value = if stored_prefs.is_undefined() {
         serde_json::Value::Null
     } else {
         from_js(stored_prefs).unwrap_or(serde_json::Value::Null)
     };
     let (prefs, repairs) = Preferences::load(&stored_prefs);
-    let rule_book: RuleBook = from_js(
-        storage_get(Area::Local, keys::RULE_BOOK)
-            .await
-            .unwrap_or(JsValue::UNDEFINED),
-    )
-    .unwrap_or_default();
-    let tabs: BTreeMap<i32, TabInfo> = from_js(
-        storage_get(Area::Session, keys::TABS)
-            .await
-            .unwrap_or(JsValue::UNDEFINED),
-    )
-    .unwrap_or_default();
-    let deleted: BTreeMap<Site, BTreeMap<String, u32>> = from_js(
-        storage_get(Area::Session, keys::DELETED)
-            .await
-            .unwrap_or(JsValue::UNDEFINED),
-    )
-    .unwrap_or_default();
-    let installed: Vec<Rule> =
-        from_js(browser::dynamic_rules().await.unwrap_or(JsValue::UNDEFINED)).unwrap_or_default();
-    let stores: std::collections::BTreeSet<String> = from_js(
-        storage_get(Area::Local, keys::STORES)
-            .await
-            .unwrap_or(JsValue::UNDEFINED),
-    )
-    .unwrap_or_default();
+    let rule_book: RuleBook = from_js(get(&local, keys::RULE_BOOK)).unwrap_or_default();
+    let stores: std::collections::BTreeSet<String> =
+        from_js(get(&local, keys::STORES)).unwrap_or_default();
+    let tabs: BTreeMap<i32, TabInfo> = from_js(get(&session, keys::TABS)).unwrap_or_default();
+    let deleted: BTreeMap<Site, BTreeMap<String, u32>> =
+        from_js(get(&session, keys::DELETED)).unwrap_or_default();
+    let swept = get(&session, keys::SWEPT).as_bool() == Some(true);
+    let installed: Vec<Rule> = from_js(installed).unwrap_or_default();
     let repaired = !repairs.is_empty();
     with(|s| {
         s.prefs = prefs;
@@ -87,9 +85,12 @@ pub async fn start() -> Result<(), JsValue> {
         save_prefs().await;
     }
     reconcile_rules().await;
-    wasm_bindgen_futures::spawn_local(async {
-        sweep(None).await;
-    });
+    if !swept {
+        wasm_bindgen_futures::spawn_local(async {
+            sweep(None).await;
+            let _ = storage_set(Area::Session, keys::SWEPT, &JsValue::TRUE).await;
+        });
+    }
     Ok(())
 }
 

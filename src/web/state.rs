@@ -25,6 +25,9 @@ pub mod keys {
     pub const STORES: &str = "cookieStores";
     /// `chrome.storage.session`: deletions per site and cookie name.
     pub const DELETED: &str = "deleted";
+    /// `chrome.storage.session`: `true` once the start-up sweep of every cookie finished in this
+    /// browser session (the browser empties the area on restart, reload and update).
+    pub const SWEPT: &str = "swept";
 
     /// `chrome.storage.local`: the policy record of a site.
     pub fn policy(site: &crate::domain::Site) -> String {
