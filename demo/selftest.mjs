@@ -10,7 +10,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startDemoServer, HOSTS, buildDemoPolicy } from './server.mjs';
+import {
+  startDemoServer,
+  HOSTS,
+  buildDemoPolicy,
+  HEAVY_SITES,
+  HEAVY_ALLOWED_TRACKER,
+  HEAVY_DENIED_TRACKER,
+  EXTRA_HOSTS,
+  flipTracker,
+} from './server.mjs';
 
 let srv;
 
@@ -302,6 +311,88 @@ test('close() does not wait for a pending slow answer', async () => {
   await other.close();
   assert.ok(Date.now() - started < 2000);
   assert.ok((await pending) instanceof Error);
+});
+
+test('hostile and heavy sites', async () => {
+  const wp = '/.well-known/cookie-policy.json';
+  const burst = await get(HOSTS.burst, '/');
+  assert.match(burst.text, /window\.burst = function/);
+  assert.match(burst.text, /window\.resetLoop = function/);
+  const burstPolicy = JSON.parse((await get(HOSTS.burst, wp)).text);
+  assert.deepEqual(burstPolicy.services.map((sv) => [sv.category, sv.storage.length]), [['functional', 1000], ['statistics', 1001]]);
+
+  for (const site of [HEAVY_SITES[0], HEAVY_SITES[29]]) {
+    const page = await get(`www.${site}`, '/');
+    assert.ok(page.text.includes(`${HEAVY_ALLOWED_TRACKER}:${srv.port}/pixel.gif?from=${site}`));
+    assert.ok(page.text.includes(`${HEAVY_DENIED_TRACKER}:${srv.port}/pixel.gif?from=${site}`));
+    const policy = await get(site, wp);
+    assert.ok(policy.body.length < 512 * 1024, `${policy.body.length} bytes`);
+    const json = JSON.parse(policy.text);
+    assert.equal(json.site, site);
+    assert.equal(json.services.length, 1000);
+    assert.equal(json.services.reduce((n, sv) => n + sv.storage.length, 0), 5000);
+  }
+  assert.equal((await get(HEAVY_DENIED_TRACKER, '/pixel.gif')).status, 200);
+  assert.ok(EXTRA_HOSTS.includes(`www.${HEAVY_SITES[29]}`) && EXTRA_HOSTS.includes(flipTracker(8)));
+
+  const claims = JSON.parse((await get(HOSTS.claims, wp)).text);
+  assert.deepEqual(claims.services[0].domains.slice(0, 2), ['kaltiot.test', 'claims.test']);
+  assert.equal((await get(HOSTS.claims, '/own.gif')).status, 200);
+
+  srv.clearLog();
+  const versions = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await get(HOSTS.flipflop, wp);
+    assert.equal(r.headers['cache-control'], 'no-store');
+    versions.push(JSON.parse(r.text).services[0].id);
+  }
+  assert.deepEqual(versions, ['flip-1', 'flip-2', 'flip-3']);
+  assert.deepEqual(srv.log.map((e) => e.policyVersion), [1, 2, 3]);
+});
+
+test('a 50 MB answer stops when the client goes away; a trickle never ends', async () => {
+  srv.clearLog();
+  await new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port: srv.port, path: '/.well-known/cookie-policy.json', headers: { Host: HOSTS.huge }, agent: false }, (res) => {
+      let got = 0;
+      res.on('data', (chunk) => {
+        got += chunk.length;
+        if (got > 1024 * 1024) req.destroy();
+      });
+    });
+    req.on('close', resolve);
+    req.on('error', () => {});
+    req.end();
+  });
+  const entry = srv.log[0];
+  for (let i = 0; i < 50 && !entry.closedAt; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(entry.finished, false);
+  assert.ok(entry.closedAt, 'the server saw the connection close');
+  assert.ok(entry.bodyBytes < 20 * 1024 * 1024, `${entry.bodyBytes} bytes sent`);
+
+  srv.setVariant('slowTrickle', true);
+  try {
+    // Headers at once, then a byte every 500 ms: after 1.2 s a few bytes and no end.
+    const seen = await new Promise((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port: srv.port, path: '/.well-known/cookie-policy.json', headers: { Host: HOSTS.slowpolicy }, agent: false }, (res) => {
+        let bytes = 0;
+        let ended = false;
+        res.on('data', (chunk) => (bytes += chunk.length));
+        res.on('end', () => (ended = true));
+        setTimeout(() => {
+          req.destroy();
+          resolve({ status: res.statusCode, bytes, ended });
+        }, 1200);
+      });
+      req.on('error', () => {});
+      req.end();
+    });
+    assert.equal(seen.status, 200);
+    assert.equal(seen.ended, false);
+    assert.ok(seen.bytes >= 2 && seen.bytes <= 4, `${seen.bytes} bytes in 1.2 s`);
+  } finally {
+    srv.setVariant('slowTrickle', undefined);
+  }
 });
 
 test('unknown host and unknown path', async () => {

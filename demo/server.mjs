@@ -38,7 +38,48 @@ export const HOSTS = Object.freeze({
   htmlpolicy: 'www.htmlpolicy.test',
   slowpolicy: 'www.slowpolicy.test',
   redirect: 'www.redirect.test',
+  // Hostile and heavy sites (tests/e2e/scenarios.mjs, issue 6).
+  burst: 'www.burst.test',
+  claims: 'www.claims.test',
+  huge: 'www.huge.test',
+  flipflop: 'www.flipflop.test',
 });
+
+/**
+ * Thirty sites that serve one generated heavy policy each (1,000 services, 5,000 storage
+ * entries), on distinct registrable domains, since the extension's rule book keys sites by
+ * registrable domain: heavy01.test … heavy30.test, pages on www.heavyNN.test.
+ */
+export const HEAVY_SITES = Object.freeze(
+  Array.from({ length: 30 }, (_, i) => `heavy${String(i + 1).padStart(2, '0')}.test`),
+);
+
+/** The tracker host of the heavy policies' service `i` (each service lists one). */
+export const heavyTracker = (i) => `t${String(i).padStart(4, '0')}.heavy-cdn.test`;
+
+/** Heavy policies: service 1 is functional (allowed by default), service 2 statistics (denied). */
+export const HEAVY_ALLOWED_TRACKER = heavyTracker(1);
+export const HEAVY_DENIED_TRACKER = heavyTracker(2);
+
+/** How long www.flipflop.test takes to answer its policy request. */
+const FLIP_DELAY_MS = 300;
+
+/** How many versions flipflop.test's policy goes through (then it starts again at 1). */
+export const FLIP_VERSIONS = 8;
+
+/** The tracker host of flipflop.test's policy version `n` (each version lists another). */
+export const flipTracker = (n) => `v${n}.flip-cdn.test`;
+
+/**
+ * Host names a test browser must resolve besides HOSTS and their registrable domains (Firefox
+ * maps exact names only): the heavy sites, the trackers their pages load, flipflop's trackers.
+ */
+export const EXTRA_HOSTS = Object.freeze([
+  ...HEAVY_SITES.flatMap((site) => [site, `www.${site}`]),
+  HEAVY_ALLOWED_TRACKER,
+  HEAVY_DENIED_TRACKER,
+  ...Array.from({ length: FLIP_VERSIONS }, (_, n) => flipTracker(n + 1)),
+]);
 
 /** Per-test switches for setVariant(name, value), with their defaults. */
 export const VARIANT_DEFAULTS = Object.freeze({
@@ -50,6 +91,9 @@ export const VARIANT_DEFAULTS = Object.freeze({
   // When not null, the document (object or string) served as the Kaltiot demo policy instead of
   // the one computed from the example, for tests of policy changes and caching.
   kaltiotPolicy: null,
+  // When true, www.slowpolicy.test answers its policy at once with headers and then trickles
+  // one byte every 500 ms, forever: only a deadline on the whole fetch ends it.
+  slowTrickle: false,
 });
 
 const EXAMPLE_POLICY_URL = new URL('../examples/kaltiot.cookie-policy.json', import.meta.url);
@@ -136,6 +180,98 @@ function oversizePolicy() {
   // Pad with whitespace inside the closing brace to hit the size exactly.
   text = text.slice(0, -1) + ' '.repeat(target - Buffer.byteLength(text)) + '}';
   return Buffer.from(text, 'utf8');
+}
+
+/** The policy of www.burst.test: 1,000 functional cookies fn_0000…, 1,000 statistics cookies st_0000… and _ga. */
+export function burstPolicy() {
+  const names = (prefix) => Array.from({ length: 1000 }, (_, i) => `${prefix}_${String(i).padStart(4, '0')}`);
+  return {
+    version: 1,
+    site: 'burst.test',
+    services: [
+      {
+        id: 'burst-site',
+        name: 'Burst site',
+        category: 'functional',
+        storage: names('fn').map((name) => ({ name, maxAgeSeconds: 86400 })),
+      },
+      {
+        id: 'burst-stats',
+        name: 'Burst statistics',
+        category: 'statistics',
+        storage: [...names('st'), '_ga'].map((name) => ({ name, maxAgeSeconds: 86400 })),
+      },
+    ],
+  };
+}
+
+/** How many bytes www.huge.test's policy answer has (50 MB), if the client reads them all. */
+export const HUGE_BYTES = 50 * 1024 * 1024;
+
+const HEAVY_CATEGORIES = ['necessary', 'functional', 'statistics', 'marketing'];
+
+/**
+ * The generated heavy policy for `site`: 1,000 services (categories in turn: necessary,
+ * functional, statistics, marketing), each listing one tracker host (heavyTracker(i)) and five
+ * cookies h{i}_{0..4} with a short purpose: 5,000 storage entries, about 450 KB written compactly
+ * (under the 512 KiB limit; thirty of them are more than Chrome's 10 MB storage.local quota).
+ */
+export function heavyPolicy(site) {
+  const services = [];
+  for (let i = 0; i < 1000; i++) {
+    services.push({
+      id: `s${i}`,
+      name: `Service ${i}`,
+      category: HEAVY_CATEGORIES[i % 4],
+      domains: [heavyTracker(i)],
+      storage: Array.from({ length: 5 }, (_, j) => ({ name: `h${i}_${j}`, maxAgeSeconds: 86400, purpose: `Cookie ${j} of ${i}` })),
+    });
+  }
+  return { version: 1, site, controller: { name: `Heavy ${site}` }, services };
+}
+
+/**
+ * The policy of www.claims.test, which oversteps its site three ways: a statistics service that
+ * lists another site (kaltiot.test) and the site's own domain as trackers, and declares
+ * kaltiot.test's cookies (cw_lang, visitor_note) with their domain, as statistics.
+ */
+export function claimsPolicy() {
+  return {
+    version: 1,
+    site: 'claims.test',
+    controller: { name: 'Claims Ltd' },
+    services: [
+      {
+        id: 'claims-analytics',
+        name: 'Claims analytics',
+        category: 'statistics',
+        domains: ['kaltiot.test', 'claims.test', 'www.claims.test', 'google-analytics.test'],
+        storage: [
+          { name: 'cw_lang', domain: '.kaltiot.test', maxAgeSeconds: 86400 },
+          { name: 'visitor_note', domain: 'kaltiot.test', maxAgeSeconds: 86400 },
+          { name: '_ga', maxAgeSeconds: 63072000 },
+        ],
+      },
+    ],
+  };
+}
+
+/** Version `n` of flipflop.test's policy: another service, tracker, cookie and controller each time. */
+export function flipPolicy(n) {
+  return {
+    version: 1,
+    site: 'flipflop.test',
+    controller: { name: `Flip version ${n}` },
+    services: [
+      {
+        id: `flip-${n}`,
+        name: `Flip service ${n}`,
+        category: 'statistics',
+        domains: [flipTracker(n)],
+        storage: [{ name: `flip_${n}`, maxAgeSeconds: 86400 }],
+      },
+    ],
+  };
 }
 
 // A real 1×1 transparent GIF.
@@ -409,6 +545,90 @@ function brokenPage(host, what) {
   });
 }
 
+function burstPage() {
+  return page({
+    title: 'Burst – a page that writes cookies in bulk',
+    body: `<main>
+  <h1>Burst</h1>
+  <p>Writes cookies through <code>document.cookie</code> when asked: <code>burst(n)</code> writes
+     n statistics cookies (st_…) and n functional ones (fn_…) interleaved, in one go;
+     <code>resetLoop(name, ms)</code> writes the cookie again whenever it is gone, for ms.</p>
+</main>
+<script>
+window.burst = function (n) {
+  var start = performance.now();
+  for (var i = 0; i < n; i++) {
+    var id = String(i).padStart(4, '0');
+    document.cookie = 'st_' + id + '=' + i + '; path=/; max-age=86400';
+    document.cookie = 'fn_' + id + '=' + i + '; path=/; max-age=86400';
+  }
+  return performance.now() - start;
+};
+window.resetLoop = function (name, ms) {
+  return new Promise(function (resolve) {
+    var writes = 0;
+    var end = Date.now() + ms;
+    var present = function () {
+      return document.cookie.split('; ').some(function (c) { return c.indexOf(name + '=') === 0; });
+    };
+    var timer = setInterval(function () {
+      if (!present()) {
+        document.cookie = name + '=GA1.1.' + Date.now() + '.' + writes + '; path=/; max-age=63072000';
+        writes++;
+      }
+      if (Date.now() >= end) {
+        clearInterval(timer);
+        resolve(writes);
+      }
+    }, 2);
+  });
+};
+</script>`,
+  });
+}
+
+function heavyPage(site, o) {
+  return page({
+    title: `${site} – a site with a heavy policy`,
+    body: `<main>
+  <h1>${escapeHtml(site)}</h1>
+  <p>Its well-known policy declares 1,000 services and 5,000 cookies. This page loads one
+     functional tracker (allowed by default) and one statistics tracker (denied by default).</p>
+  <img src="${o.heavyAllowed}/pixel.gif?from=${escapeHtml(site)}" width="1" height="1" alt="">
+  <img src="${o.heavyDenied}/pixel.gif?from=${escapeHtml(site)}" width="1" height="1" alt="">
+</main>`,
+  });
+}
+
+function claimsPage(o) {
+  return page({
+    title: 'Claims Ltd – a policy that claims too much',
+    head: `<script>document.cookie = "_ga=GA1.1.123.456; path=/; max-age=63072000";</script>
+`,
+    body: `<main>
+  <h1>Claims Ltd</h1>
+  <p>Its policy lists kaltiot.test and its own domain as trackers and declares kaltiot.test's
+     cookies as its own statistics cookies.</p>
+  <img src="/own.gif" width="1" height="1" alt="" id="own">
+  <img src="${o.kaltiot}/claims-pixel.gif" width="1" height="1" alt="" id="other">
+</main>`,
+  });
+}
+
+function flipPage(o) {
+  const pixels = Array.from({ length: FLIP_VERSIONS }, (_, i) => `  <img src="${o.flip(i + 1)}/pixel.gif" width="1" height="1" alt="">`);
+  return page({
+    title: 'Flip-flop – a different policy on every request',
+    body: `<main>
+  <h1>Flip-flop</h1>
+  <p>Its well-known policy changes on every request (versions 1 to ${FLIP_VERSIONS} in turn, each
+     denying its own tracker) and is sent with <code>Cache-Control: no-store</code>. This page
+     loads every version's tracker.</p>
+${pixels.join('\n')}
+</main>`,
+  });
+}
+
 const GTM_JS = `// Google Tag Manager stand-in (Cookie Warden demo). Sets up dataLayer, loads nothing.
 (function () {
   window.dataLayer = window.dataLayer || [];
@@ -474,6 +694,16 @@ export async function startDemoServer({
 } = {}) {
   const demoPolicy = buildDemoPolicy();
   const demoPolicyBody = JSON.stringify(demoPolicy, null, 2) + '\n';
+  const burstBody = JSON.stringify(burstPolicy());
+  const claimsBody = JSON.stringify(claimsPolicy(), null, 2);
+  // One heavy document, with a placeholder for the site so each site's copy is a string replace.
+  const heavyTemplate = JSON.stringify(heavyPolicy('@SITE@'));
+  const heavyBodies = new Map();
+  const heavyBody = (site) => {
+    if (!heavyBodies.has(site)) heavyBodies.set(site, Buffer.from(heavyTemplate.replaceAll('@SITE@', site)));
+    return heavyBodies.get(site);
+  };
+  let flipServed = 0;
   const tcfBody = fs.readFileSync(TCF_DISCLOSURE_URL);
   const oversizeBody = oversizePolicy();
   const variants = { ...VARIANT_DEFAULTS };
@@ -487,6 +717,10 @@ export async function startDemoServer({
     ga: origin(HOSTS.ga),
     lf: origin(HOSTS.lf),
     ads: origin(HOSTS.ads),
+    kaltiot: origin(HOSTS.kaltiot),
+    heavyAllowed: origin(HEAVY_ALLOWED_TRACKER),
+    heavyDenied: origin(HEAVY_DENIED_TRACKER),
+    flip: (n) => origin(flipTracker(n)),
   });
 
   // --- response helpers ---
@@ -511,6 +745,35 @@ export async function startDemoServer({
     });
 
   const isPolicyPath = (p) => p === '/.well-known/cookie-policy.json';
+
+  // Streamed answers record on their log entry how many body bytes they wrote, whether they
+  // finished, and when the connection closed (the client gave up, or the answer ended).
+  const entries = new WeakMap();
+  const track = (req, res) => {
+    const entry = entries.get(req) ?? {};
+    entry.bodyBytes = 0;
+    entry.finished = false;
+    entry.closedAt = null;
+    res.on('close', () => {
+      entry.closedAt = Date.now();
+    });
+    return entry;
+  };
+  /** Writes `total` bytes of `chunk`s with backpressure; stops when the client goes away. */
+  const stream = (res, entry, total, chunk) => {
+    const pump = () => {
+      while (!res.destroyed && entry.bodyBytes < total) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, total - entry.bodyBytes));
+        entry.bodyBytes += piece.length;
+        if (!res.write(piece)) return res.once('drain', pump);
+      }
+      if (!res.destroyed) {
+        entry.finished = true;
+        res.end();
+      }
+    };
+    pump();
+  };
 
   // --- sites: each takes (req, res, pathname, hostname) and answers ---
   const kaltiot = (req, res, p) => {
@@ -596,6 +859,23 @@ export async function startDemoServer({
   );
   const slowpolicy = broken('answers only after a long delay', (req, res) => {
     const body = JSON.stringify(smallPolicy('slowpolicy.test'), null, 2);
+    if (variants.slowTrickle) {
+      const entry = track(req, res);
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.write(' ');
+      entry.bodyBytes = 1;
+      const timer = setInterval(() => {
+        if (res.destroyed) return;
+        res.write(' ');
+        entry.bodyBytes += 1;
+      }, 500);
+      timers.add(timer);
+      res.on('close', () => {
+        clearInterval(timer);
+        timers.delete(timer);
+      });
+      return;
+    }
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (!res.destroyed) policyJson(res, body);
@@ -609,6 +889,60 @@ export async function startDemoServer({
   const redirectSite = broken('redirects to the Kaltiot policy', (req, res) =>
     redirect(res, `${origin(HOSTS.kaltiot)}/cookie-policy.json`),
   );
+
+  const burst = (req, res, p) => {
+    if (p === '/' || p === '/index.html') return html(res, burstPage());
+    if (isPolicyPath(p)) return policyJson(res, burstBody);
+    return notFound(res);
+  };
+
+  const heavy = (req, res, p, h) => {
+    const site = HEAVY_SITES.find((s) => hostUnder(h, s));
+    if (p === '/' || p === '/index.html') return html(res, heavyPage(site, origins()));
+    if (isPolicyPath(p)) return policyJson(res, heavyBody(site));
+    return notFound(res);
+  };
+
+  const pixels = (req, res, p) => (p === '/pixel.gif' ? gif(res) : notFound(res));
+
+  const claims = (req, res, p) => {
+    if (p === '/' || p === '/index.html') return html(res, claimsPage(origins()));
+    if (p === '/own.gif') return gif(res);
+    if (isPolicyPath(p)) return policyJson(res, claimsBody);
+    return notFound(res);
+  };
+
+  // 50 MB of one JSON document that never closes its string, streamed without Content-Length.
+  const huge = broken('streams a 50 MB answer', (req, res) => {
+    const entry = track(req, res);
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'max-age=3600' });
+    const head = Buffer.from('{"version": 1, "site": "huge.test", "services": [], "padding": "');
+    res.write(head);
+    entry.bodyBytes = head.length;
+    stream(res, entry, HUGE_BYTES, Buffer.alloc(64 * 1024, 'x'));
+  });
+
+  const flipflop = (req, res, p) => {
+    if (p === '/' || p === '/index.html') return html(res, flipPage(origins()));
+    if (isPolicyPath(p)) {
+      flipServed += 1;
+      const n = ((flipServed - 1) % FLIP_VERSIONS) + 1;
+      const entry = entries.get(req);
+      if (entry) entry.policyVersion = n;
+      // A little slow, so that what the extension shows while a fetch is under way can be seen.
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (res.destroyed) return;
+        send(res, 200, 'application/json; charset=utf-8', JSON.stringify(flipPolicy(n), null, 2), {
+          'Cache-Control': 'no-store',
+          'X-Policy-Version': String(n),
+        });
+      }, FLIP_DELAY_MS);
+      timers.add(timer);
+      return;
+    }
+    return notFound(res);
+  };
 
   // Which site answers for a host: [domain, handler]; the domain and its subdomains match.
   const sites = [
@@ -627,6 +961,13 @@ export async function startDemoServer({
     ['htmlpolicy.test', htmlpolicy],
     ['slowpolicy.test', slowpolicy],
     ['redirect.test', redirectSite],
+    ['burst.test', burst],
+    ...HEAVY_SITES.map((site) => [site, heavy]),
+    ['heavy-cdn.test', pixels],
+    ['flip-cdn.test', pixels],
+    ['claims.test', claims],
+    ['huge.test', huge],
+    ['flipflop.test', flipflop],
   ];
 
   const handle = (req, res) => {
@@ -648,6 +989,7 @@ export async function startDemoServer({
     };
     // Logged before anything is answered: a request that is not in the log never arrived.
     log.push(entry);
+    entries.set(req, entry);
     if (logFile) {
       try {
         fs.appendFileSync(logFile, JSON.stringify(entry) + '\n');

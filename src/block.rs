@@ -363,6 +363,61 @@ impl RuleBook {
             .collect()
     }
 
+    /// Reads a stored rule book tolerantly: every entry with a real site, a slot inside the
+    /// capacity not taken by an earlier entry, and a time is kept; the rest is dropped. Returns
+    /// the book and how many entries were dropped (a value that is not a book at all counts
+    /// as one).
+    pub fn from_stored(value: &serde_json::Value) -> (RuleBook, usize) {
+        let mut book = RuleBook::default();
+        let Some(sites) = value.get("sites").and_then(serde_json::Value::as_object) else {
+            return (book, usize::from(!value.is_null()));
+        };
+        let mut dropped = 0;
+        let mut used = BTreeSet::new();
+        for (name, entry) in sites {
+            let site = Site::of_host(name).filter(|s| s.as_str() == name);
+            let info = serde_json::from_value::<SlotInfo>(entry.clone()).ok();
+            match (site, info) {
+                (Some(site), Some(info))
+                    if info.slot < MAX_SITES_WITH_RULES && used.insert(info.slot) =>
+                {
+                    book.sites.insert(site, info);
+                }
+                _ => dropped += 1,
+            }
+        }
+        (book, dropped)
+    }
+
+    /// Takes back the slots of installed rules that the book does not know (its stored copy was
+    /// lost or damaged): a site rule names its site in `initiatorDomains` and its slot in its
+    /// id. Adopted sites count as least recently used. Returns the sites adopted.
+    pub fn adopt_installed(&mut self, installed: &[Rule]) -> Vec<Site> {
+        let mut adopted = Vec::new();
+        let used: BTreeSet<u32> = self.sites.values().map(|info| info.slot).collect();
+        for rule in installed {
+            if rule.id < FIRST_SITE_RULE_ID {
+                continue;
+            }
+            let slot = (rule.id - FIRST_SITE_RULE_ID) / RULES_PER_SITE;
+            let site = match rule.condition.initiator_domains.as_deref() {
+                Some([one]) => Site::of_host(one).filter(|s| s.as_str() == one),
+                _ => None,
+            };
+            let Some(site) = site else { continue };
+            if slot >= MAX_SITES_WITH_RULES
+                || used.contains(&slot)
+                || self.sites.contains_key(&site)
+            {
+                continue;
+            }
+            self.sites
+                .insert(site.clone(), SlotInfo { slot, last_used: 0 });
+            adopted.push(site);
+        }
+        adopted
+    }
+
     fn free_slot(&self, capacity: u32) -> Option<u32> {
         let used: BTreeSet<u32> = self.sites.values().map(|info| info.slot).collect();
         (0..capacity).find(|slot| !used.contains(slot))

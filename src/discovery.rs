@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 /// The path of the well-known policy file.
 pub const WELL_KNOWN_PATH: &str = "/.well-known/cookie-policy.json";
 
-/// How long a fetch may take, in milliseconds.
+/// How long finding a site's policy may take, in milliseconds: one fetch, or the well-known
+/// places one after another, all within this time.
 pub const FETCH_TIMEOUT_MS: u32 = 10_000;
 
 /// Cache lifetime without `Cache-Control: max-age`, and its bounds (seconds).
@@ -232,7 +233,13 @@ pub enum FetchProblem {
         /// The page's site.
         site: String,
     },
-    /// No answer in time, or a network error.
+    /// No complete answer within the time a site's discovery may take.
+    #[error("{url} sent no complete answer within 10 s")]
+    TimedOut {
+        /// Where.
+        url: String,
+    },
+    /// A network error.
     #[error("{url} could not be fetched: {reason}")]
     Network {
         /// Where.
@@ -394,11 +401,20 @@ impl PolicyRecord {
         now < self.expires_at
     }
 
-    /// Whether a newly found `candidate` should be fetched: it outranks what this record came
-    /// from, or names another URL of the same rank, or the record is stale.
+    /// Whether a newly found `candidate` should be fetched: the record is stale, or the
+    /// candidate is a place the page names itself (a `Link` header or element) that outranks
+    /// what this record came from or names another URL of the same rank. The well-known places
+    /// are tried together, host then registrable domain, so while the record is fresh they are
+    /// not asked again, whatever they answered (nothing, a failure, or a policy on the
+    /// registrable domain only): a site is not fetched from on every visit.
     pub fn should_fetch(&self, candidate: &Candidate, now: u64) -> bool {
+        if !self.is_fresh(now) {
+            return true;
+        }
+        if candidate.kind <= SourceKind::WellKnownHost {
+            return false;
+        }
         match &self.source {
-            _ if !self.is_fresh(now) => true,
             None => true,
             Some(current) => {
                 candidate.kind > current.kind

@@ -5,7 +5,7 @@
 
 use crate::domain::Site;
 use crate::policy::CategoryId;
-use crate::prefs::{Choice, Preferences};
+use crate::prefs::{Choice, Preferences, UndeclaredAction};
 use crate::view::SiteView;
 use serde::{Deserialize, Serialize};
 
@@ -65,6 +65,33 @@ pub enum Request {
         site: String,
         /// Paused or not.
         paused: bool,
+    },
+    /// Forget every choice of one site (it follows the defaults again).
+    ForgetSite {
+        /// The site.
+        site: String,
+    },
+    /// The default choice of a category, for every site without a choice of its own.
+    SetDefault {
+        /// The category.
+        category: CategoryId,
+        /// The choice.
+        choice: Choice,
+    },
+    /// What happens to cookies a policy does not declare.
+    SetUndeclared {
+        /// Keep (and flag) or delete.
+        undeclared: UndeclaredAction,
+    },
+    /// Whether to act on sites without a policy (from the known-cookie table).
+    SetActWithoutPolicy {
+        /// On or off.
+        on: bool,
+    },
+    /// Whether to send Global Privacy Control.
+    SetGlobalPrivacyControl {
+        /// On or off.
+        on: bool,
     },
     /// Delete the site's disallowed cookies now.
     DeleteNow {
@@ -144,17 +171,52 @@ impl Request {
             | Request::SetCategory { site, .. }
             | Request::SetService { site, .. }
             | Request::SetPaused { site, .. }
+            | Request::ForgetSite { site }
             | Request::DeleteNow { site }
             | Request::RefreshPolicy { site, .. } => Site::of_host(site),
             _ => None,
         }
     }
 
+    /// Whether the request changes choices that apply to every site (the defaults, undeclared
+    /// cookies, sites without a policy, Global Privacy Control).
+    pub fn is_global_change(&self) -> bool {
+        matches!(
+            self,
+            Request::SetDefault { .. }
+                | Request::SetUndeclared { .. }
+                | Request::SetActWithoutPolicy { .. }
+                | Request::SetGlobalPrivacyControl { .. }
+        )
+    }
+
     /// Applies a change of choices to `prefs`. Returns whether the request was one (the caller
-    /// then saves the preferences, updates rules and sweeps cookies).
+    /// then saves the preferences, updates rules and sweeps cookies). Each change is applied to
+    /// the preferences as they are then, so changes sent at the same time from several pages
+    /// all take effect.
     pub fn apply_to(&self, prefs: &mut Preferences) -> bool {
         let site = self.site();
         match (self, site) {
+            (Request::SetDefault { category, choice }, _) => {
+                prefs.defaults.insert(*category, *choice);
+                true
+            }
+            (Request::SetUndeclared { undeclared }, _) => {
+                prefs.undeclared = *undeclared;
+                true
+            }
+            (Request::SetActWithoutPolicy { on }, _) => {
+                prefs.act_without_policy = *on;
+                true
+            }
+            (Request::SetGlobalPrivacyControl { on }, _) => {
+                prefs.global_privacy_control = *on;
+                true
+            }
+            (Request::ForgetSite { .. }, Some(site)) => {
+                prefs.sites.remove(&site);
+                true
+            }
             (
                 Request::SetCategory {
                     category, choice, ..
@@ -238,5 +300,46 @@ mod tests {
         );
         assert_eq!(prefs.sites.len(), 1);
         assert!(!Request::GetPreferences.apply_to(&mut prefs));
+    }
+
+    #[test]
+    fn global_changes_touch_one_field_each_and_keep_the_sites() {
+        let site_choice = r#"{"type": "setPaused", "site": "kaltiot.com", "paused": true}"#;
+        let changes = [
+            r#"{"type": "setDefault", "category": "marketing", "choice": "allow"}"#,
+            r#"{"type": "setUndeclared", "undeclared": "delete"}"#,
+            r#"{"type": "setActWithoutPolicy", "on": false}"#,
+            r#"{"type": "setGlobalPrivacyControl", "on": false}"#,
+        ];
+        let mut prefs = Preferences::default();
+        let first: Request =
+            serde_json::from_str(site_choice).unwrap_or_else(|e| panic!("{site_choice}: {e}"));
+        assert!(first.apply_to(&mut prefs) && !first.is_global_change());
+        for json in changes {
+            let request: Request =
+                serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert!(request.is_global_change(), "{json}");
+            assert!(request.apply_to(&mut prefs), "{json}");
+        }
+        assert_eq!(prefs.defaults[&CategoryId::Marketing], Choice::Allow);
+        assert_eq!(prefs.defaults[&CategoryId::Statistics], Choice::Deny);
+        assert_eq!(prefs.undeclared, UndeclaredAction::Delete);
+        assert!(!prefs.act_without_policy && !prefs.global_privacy_control);
+        let kaltiot = Site::of_host("kaltiot.com").unwrap_or_else(|| panic!("site"));
+        assert!(
+            prefs.is_paused(&kaltiot),
+            "the site's choice made before is kept"
+        );
+
+        let forget: Request =
+            serde_json::from_str(r#"{"type": "forgetSite", "site": "www.kaltiot.com"}"#)
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert!(forget.apply_to(&mut prefs));
+        assert!(prefs.sites.is_empty());
+        assert_eq!(
+            prefs.undeclared,
+            UndeclaredAction::Delete,
+            "and nothing else"
+        );
     }
 }

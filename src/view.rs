@@ -17,7 +17,7 @@ use crate::policy::{
 };
 use crate::prefs::{Choice, ChoiceSource, Preferences};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What is known about a site's policy.
 #[derive(Debug, Clone, Copy)]
@@ -298,6 +298,18 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                 .map(FindingView::from),
         );
         let plan = crate::block::plan(policy, input.prefs);
+        // Which entry declares each stored cookie, looked up once (a policy may have thousands
+        // of entries and a site a hundred cookies), by the entry's address.
+        let mut declared_by: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, cookie) in input.cookies.iter().enumerate() {
+            if let Some(found) = compiled.lookup(&cookie.name, &cookie.domain, StorageType::Cookie)
+            {
+                declared_by
+                    .entry(std::ptr::from_ref(found.entry) as usize)
+                    .or_default()
+                    .push(i);
+            }
+        }
         for category in CategoryId::ALL {
             let services: Vec<_> = policy
                 .services
@@ -324,15 +336,11 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                             input.language,
                         );
                         let mut seen = false;
-                        for (i, cookie) in input.cookies.iter().enumerate() {
-                            let Some(found) =
-                                compiled.lookup(&cookie.name, &cookie.domain, StorageType::Cookie)
-                            else {
-                                continue;
-                            };
-                            if !std::ptr::eq(found.entry, entry) {
-                                continue;
-                            }
+                        let stored = declared_by
+                            .get(&(std::ptr::from_ref(entry) as usize))
+                            .map_or(&[][..], Vec::as_slice);
+                        for &i in stored {
+                            let cookie = &input.cookies[i];
                             claimed[i] = true;
                             seen = true;
                             let mut row = observed_row(
@@ -349,16 +357,25 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                             cookies.push(row);
                         }
                         if !seen {
-                            let deleted: Vec<(&String, u32)> = input
-                                .deletions
-                                .iter()
-                                .filter(|(name, n)| {
-                                    **n > 0
-                                        && entry.kind == StorageType::Cookie
-                                        && entry.name.matches(name)
-                                })
-                                .map(|(name, n)| (name, *n))
-                                .collect();
+                            let deleted: Vec<(&String, u32)> = if entry.kind != StorageType::Cookie
+                            {
+                                Vec::new()
+                            } else if entry.name.is_exact() {
+                                input
+                                    .deletions
+                                    .get_key_value(entry.name.as_str())
+                                    .filter(|(_, n)| **n > 0)
+                                    .map(|(name, n)| (name, *n))
+                                    .into_iter()
+                                    .collect()
+                            } else {
+                                input
+                                    .deletions
+                                    .iter()
+                                    .filter(|(name, n)| **n > 0 && entry.name.matches(name))
+                                    .map(|(name, n)| (name, *n))
+                                    .collect()
+                            };
                             let mut row = base;
                             if entry.kind == StorageType::Cookie && entry.name.is_exact() {
                                 let domain = entry

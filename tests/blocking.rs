@@ -217,3 +217,100 @@ fn the_gpc_rule_covers_top_level_documents() {
         "without main_frame the page request gets no header: {types:?}"
     );
 }
+
+/// A stored rule book, the sites and slots read from it, and how many entries were dropped.
+type StoredBookCase = (
+    &'static str,
+    serde_json::Value,
+    &'static [(&'static str, u32)],
+    usize,
+);
+
+#[test]
+fn a_damaged_stored_rule_book_keeps_what_it_can_read() {
+    let cases: [StoredBookCase; 6] = [
+        ("absent", serde_json::Value::Null, &[], 0),
+        (
+            "truncated JSON kept as a string",
+            serde_json::json!("{\"sites\":{\"kaltiot.com\":{\"slot\":0,\"lastUs"),
+            &[],
+            1,
+        ),
+        (
+            "sites not an object",
+            serde_json::json!({"sites": [1, 2]}),
+            &[],
+            1,
+        ),
+        (
+            "bad entries among good ones",
+            serde_json::json!({"sites": {
+                "kaltiot.com": {"slot": 0, "lastUsed": 5},
+                "www.example.com": {"slot": 1, "lastUsed": 5},
+                "not a site": {"slot": 2, "lastUsed": 5},
+                "example.org": {"slot": "zero", "lastUsed": 5},
+                "example.net": 17,
+                "example.fi": {"slot": 3, "lastUsed": 7}
+            }}),
+            &[("example.fi", 3), ("kaltiot.com", 0)],
+            4,
+        ),
+        (
+            "a slot taken twice, and one past the capacity",
+            serde_json::json!({"sites": {
+                "a.com": {"slot": 4, "lastUsed": 1},
+                "b.com": {"slot": 4, "lastUsed": 2},
+                "c.com": {"slot": 99999, "lastUsed": 3}
+            }}),
+            &[("a.com", 4)],
+            2,
+        ),
+        (
+            "a whole book",
+            serde_json::json!({"sites": {"a.com": {"slot": 0, "lastUsed": 1}}}),
+            &[("a.com", 0)],
+            0,
+        ),
+    ];
+    for (name, stored, expected, dropped) in cases {
+        let (book, lost) = RuleBook::from_stored(&stored);
+        let slots: Vec<(&str, u32)> = book
+            .sites
+            .iter()
+            .map(|(s, info)| (s.as_str(), info.slot))
+            .collect();
+        assert_eq!(slots, expected, "{name}");
+        assert_eq!(lost, dropped, "{name}: dropped");
+    }
+}
+
+#[test]
+fn a_lost_rule_book_takes_back_the_slots_of_installed_rules() {
+    let policy = kaltiot();
+    let plan = plan(&policy, &Preferences::default());
+    let mut old = RuleBook::default();
+    let mut installed = Vec::new();
+    for (i, name) in ["a.com", "b.com", "c.com"].iter().enumerate() {
+        installed.extend(old.update_site(&site(name), &plan, i as u64).add_rules);
+    }
+    installed.push(block::gpc_rule());
+    // The stored book lost b.com and c.com; a.com is still known, on its own slot.
+    let mut book = RuleBook::default();
+    book.update_site(&site("a.com"), &plan, 10);
+    let adopted = book.adopt_installed(&installed);
+    assert_eq!(adopted, [site("b.com"), site("c.com")]);
+    assert_eq!(
+        book.sites[&site("b.com")].slot,
+        old.sites[&site("b.com")].slot
+    );
+    assert_eq!(
+        book.sites[&site("c.com")].last_used,
+        0,
+        "adopted sites are retired first"
+    );
+    assert_eq!(book.owned_rule_ids(), old.owned_rule_ids());
+    // A rule for a slot the book gave to another site is not adopted.
+    let mut other = RuleBook::default();
+    other.update_site(&site("d.com"), &plan, 10);
+    assert_eq!(other.adopt_installed(&installed[..1]), Vec::<Site>::new());
+}

@@ -240,6 +240,66 @@ fn higher_sources_replace_lower_ones_and_stale_records_are_refetched() {
     assert!(nothing.problems().is_empty());
 }
 
+/// The well-known places are asked together, so a fresh record is not fetched again on the next
+/// visit whatever they answered; a page that names its policy is still heard.
+#[test]
+fn the_well_known_places_are_not_asked_again_on_every_visit() {
+    let s = site("kaltiot.com");
+    let found = |kind: SourceKind, url: &str| Candidate {
+        url: url.into(),
+        kind,
+    };
+    let host = found(
+        SourceKind::WellKnownHost,
+        "https://www.kaltiot.com/.well-known/cookie-policy.json",
+    );
+    let other_host = found(
+        SourceKind::WellKnownHost,
+        "https://shop.kaltiot.com/.well-known/cookie-policy.json",
+    );
+    let domain = found(
+        SourceKind::WellKnownSite,
+        "https://kaltiot.com/.well-known/cookie-policy.json",
+    );
+    let link = found(SourceKind::LinkElement, "https://www.kaltiot.com/p.json");
+    let body = include_bytes!("../examples/kaltiot.cookie-policy.json");
+    let too_large = FetchProblem::TooLarge {
+        url: domain.url.clone(),
+    };
+    let records = [
+        (
+            "nothing published",
+            PolicyRecord::failed(&s, None, None, 1_000),
+        ),
+        (
+            "only on the registrable domain",
+            PolicyRecord::from_body(&s, domain.clone(), body, None, 1_000),
+        ),
+        (
+            "both failed",
+            PolicyRecord::failed(&s, Some(domain.clone()), Some(too_large), 1_000),
+        ),
+        (
+            "found on a host",
+            PolicyRecord::from_body(&s, host.clone(), body, None, 1_000),
+        ),
+    ];
+    for (name, record) in records {
+        for candidate in [&host, &other_host, &domain] {
+            assert!(
+                !record.should_fetch(candidate, 1_500),
+                "{name}: {}",
+                candidate.url
+            );
+            assert!(record.should_fetch(candidate, 1_000_000), "{name}: stale");
+        }
+        assert!(
+            record.should_fetch(&link, 1_500),
+            "{name}: a link element is news"
+        );
+    }
+}
+
 #[test]
 fn records_survive_storage() {
     let s = site("kaltiot.com");

@@ -777,7 +777,9 @@ impl Reader {
                 items
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, v)| self.storage_entry(v, &place.field("storage").index(i)))
+                    .filter_map(|(i, v)| {
+                        self.storage_entry(v, site, &place.field("storage").index(i))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -815,7 +817,12 @@ impl Reader {
         domains
     }
 
-    fn storage_entry(&mut self, value: &Value, place: &Place) -> Option<StorageEntry> {
+    fn storage_entry(
+        &mut self,
+        value: &Value,
+        site: Option<&Site>,
+        place: &Place,
+    ) -> Option<StorageEntry> {
         let map = self.object(value, place)?;
         self.unknown_fields(
             map,
@@ -864,6 +871,18 @@ impl Reader {
         let domain = map
             .get("domain")
             .and_then(|v| self.host(v, &place.field("domain")));
+        // A policy decides only its own site's cookies: another site's domain here can only
+        // describe that site's cookies kept under this one (partitioned, third-party).
+        if let (Some(domain), Some(site)) = (&domain, site) {
+            if !site.covers(domain.as_str()) {
+                self.warning(
+                    &place.field("domain"),
+                    format!(
+                        "{domain} is not part of {site}: the entry describes only {domain} cookies kept for {site} (partitioned), never {domain}'s own cookies"
+                    ),
+                );
+            }
+        }
         let max_age_seconds = match map.get("maxAgeSeconds") {
             Some(v) => {
                 let age = self.max_age(v, &place.field("maxAgeSeconds"));

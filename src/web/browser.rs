@@ -21,6 +21,8 @@ extern "C" {
     fn local_get(keys: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = set)]
     fn local_set(items: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = remove)]
+    fn local_remove(keys: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "session"], js_name = get)]
     fn session_get(keys: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "session"], js_name = set)]
@@ -136,6 +138,25 @@ pub fn storage_get_many(
         Area::Session => session_get(&list),
     };
     call(promise)
+}
+
+/// Every key of `chrome.storage.local` that starts with `prefix`.
+pub async fn local_keys(prefix: &str) -> Vec<String> {
+    let Ok(items) = call(local_get(&JsValue::NULL)).await else {
+        return Vec::new();
+    };
+    js_sys::Object::keys(items.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .filter(|k| k.starts_with(prefix))
+        .collect()
+}
+
+/// Removes one key of `chrome.storage.local`.
+pub async fn local_remove_key(key: &str) -> Result<(), JsValue> {
+    call(local_remove(&JsValue::from_str(key)))
+        .await
+        .map(|_| ())
 }
 
 /// Writes one key.

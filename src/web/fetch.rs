@@ -1,12 +1,15 @@
 //! Fetching a policy: GET without credentials, at most 512 KiB (the body is read as a stream
-//! and cut off past the limit, so a 50 MB answer costs 512 KiB), 10 s in all, then the engine's
-//! checks. The only network requests the extension makes are these.
+//! and cut off past the limit, so a 50 MB answer costs 512 KiB), 10 s in all (an answer that
+//! never ends is cut off too), then the engine's checks. The only network requests the
+//! extension makes are these.
 
 use super::browser::{self, get};
 use crate::discovery::{check_head, FetchProblem, FETCH_TIMEOUT_MS};
 use crate::domain::Site;
 use crate::policy::parse::limits::MAX_BYTES;
 use js_sys::{Reflect, Uint8Array};
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, ReadableStreamDefaultReader, Response};
@@ -31,13 +34,42 @@ fn network(url: &str, error: &JsValue) -> FetchProblem {
     }
 }
 
-/// Fetches `url` as the policy of `site`.
-pub async fn fetch_policy(url: &str, site: &Site) -> Result<Fetched, FetchProblem> {
+/// Fetches `url` as the policy of `site`, giving up after `timeout_ms` (at most
+/// [`FETCH_TIMEOUT_MS`]) for the whole answer, body included.
+pub async fn fetch_policy(
+    url: &str,
+    site: &Site,
+    timeout_ms: u32,
+) -> Result<Fetched, FetchProblem> {
     let controller = AbortController::new().map_err(|e| network(url, &e))?;
     let abort = controller.clone();
+    let expired = Rc::new(Cell::new(false));
+    let expire = expired.clone();
     // Dropping the timer (when this function returns) cancels it.
-    let _timer = gloo::timers::callback::Timeout::new(FETCH_TIMEOUT_MS, move || abort.abort());
+    let _timer =
+        gloo::timers::callback::Timeout::new(timeout_ms.min(FETCH_TIMEOUT_MS), move || {
+            expire.set(true);
+            abort.abort();
+        });
+    let timed_out = |problem: FetchProblem| {
+        if expired.get() {
+            FetchProblem::TimedOut {
+                url: url.to_owned(),
+            }
+        } else {
+            problem
+        }
+    };
+    fetch_within(url, site, &controller)
+        .await
+        .map_err(timed_out)
+}
 
+async fn fetch_within(
+    url: &str,
+    site: &Site,
+    controller: &AbortController,
+) -> Result<Fetched, FetchProblem> {
     let init = js_sys::Object::new();
     for (key, value) in [
         ("method", JsValue::from_str("GET")),
@@ -66,7 +98,10 @@ pub async fn fetch_policy(url: &str, site: &Site) -> Result<Fetched, FetchProble
         content_length,
     )?;
     let cache_control = header("cache-control");
-    let body = read_capped(&response, url).await?;
+    let body = read_capped(&response, url).await.inspect_err(|_| {
+        // Nothing more is wanted from this answer: the connection goes too.
+        controller.abort();
+    })?;
     Ok(Fetched {
         body,
         cache_control,

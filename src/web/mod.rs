@@ -23,7 +23,7 @@ use crate::prefs::Preferences;
 use crate::protocol::{Request, Response};
 use crate::view::{site_view, PolicyState, ViewInput};
 use browser::{from_js, get, now, storage_get, storage_set, to_js, Area};
-use state::{keys, with, Loaded, TabInfo};
+use state::{keys, removal_key, with, IndexEntry, Loaded, Record, Removing, TabInfo};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -47,8 +47,15 @@ pub fn engine_version() -> String {
 #[wasm_bindgen]
 pub async fn start() -> Result<(), JsValue> {
     // Issued together; awaited one after the other.
-    let local =
-        browser::storage_get_many(Area::Local, &[keys::PREFS, keys::RULE_BOOK, keys::STORES]);
+    let local = browser::storage_get_many(
+        Area::Local,
+        &[
+            keys::PREFS,
+            keys::RULE_BOOK,
+            keys::STORES,
+            keys::POLICY_INDEX,
+        ],
+    );
     let session =
         browser::storage_get_many(Area::Session, &[keys::TABS, keys::DELETED, keys::SWEPT]);
     let installed = browser::dynamic_rules();
@@ -63,7 +70,15 @@ pub async fn start() -> Result<(), JsValue> {
         from_js(stored_prefs).unwrap_or(serde_json::Value::Null)
     };
     let (prefs, repairs) = Preferences::load(&stored_prefs);
-    let rule_book: RuleBook = from_js(get(&local, keys::RULE_BOOK)).unwrap_or_default();
+    let stored_book = get(&local, keys::RULE_BOOK);
+    // The rule book is read entry by entry; what is unreadable is taken back from the rules
+    // the browser still has installed.
+    let stored_book: serde_json::Value = if stored_book.is_undefined() {
+        serde_json::Value::Null
+    } else {
+        from_js(stored_book).unwrap_or(serde_json::Value::Bool(false))
+    };
+    let (mut rule_book, book_damage) = RuleBook::from_stored(&stored_book);
     let stores: std::collections::BTreeSet<String> =
         from_js(get(&local, keys::STORES)).unwrap_or_default();
     let tabs: BTreeMap<i32, TabInfo> = from_js(get(&session, keys::TABS)).unwrap_or_default();
@@ -71,6 +86,14 @@ pub async fn start() -> Result<(), JsValue> {
         from_js(get(&session, keys::DELETED)).unwrap_or_default();
     let swept = get(&session, keys::SWEPT).as_bool() == Some(true);
     let installed: Vec<Rule> = from_js(installed).unwrap_or_default();
+    let adopted = rule_book.adopt_installed(&installed);
+    if book_damage > 0 || !adopted.is_empty() {
+        gloo::console::warn!(format!(
+            "cookie-warden: the stored rule book had {book_damage} unreadable entries; {} sites taken back from the installed rules",
+            adopted.len()
+        ));
+    }
+    let policy_index = load_policy_index(get(&local, keys::POLICY_INDEX)).await;
     let repaired = !repairs.is_empty();
     with(|s| {
         s.prefs = prefs;
@@ -80,9 +103,13 @@ pub async fn start() -> Result<(), JsValue> {
         s.tabs = tabs;
         s.deleted = deleted;
         s.stores = stores;
+        s.policy_index = policy_index;
     });
     if repaired {
-        save_prefs().await;
+        persist(Record::Prefs).await;
+    }
+    if book_damage > 0 || !adopted.is_empty() {
+        persist(Record::RuleBook).await;
     }
     reconcile_rules().await;
     if !swept {
@@ -98,11 +125,18 @@ pub async fn start() -> Result<(), JsValue> {
 /// visitor's choices say so.
 #[wasm_bindgen(js_name = onCookieChanged)]
 pub async fn on_cookie_changed(info: JsValue) -> Result<(), JsValue> {
-    if get(&info, "removed").as_bool().unwrap_or(false) {
-        return Ok(());
-    }
     let raw = get(&info, "cookie");
     let cookie: Cookie = from_js(raw.clone())?;
+    if get(&info, "removed").as_bool().unwrap_or(false) {
+        // A removal the background asked for is counted when the browser reports it done.
+        if get(&info, "cause").as_string().as_deref() == Some("explicit") {
+            let asked = with(|s| s.removing.remove(&removal_key(&cookie)));
+            if let Some(Removing { site, .. }) = asked {
+                count_deletion(&site, &cookie.name).await;
+            }
+        }
+        return Ok(());
+    }
     remember_store(&cookie.store_id).await;
     let Some(site) = cookie.owner_site() else {
         return Ok(());
@@ -138,17 +172,13 @@ pub async fn on_navigation(details: JsValue, committed: bool) -> Result<(), JsVa
             changed
         });
         if committed || changed {
-            save_tabs().await;
-            browser::set_badge(
-                tab_id,
-                &badge_text(with(|s| s.tabs.get(&tab_id).map_or(0, |t| t.deleted))),
-            )
-            .await;
+            persist(Record::Tabs).await;
+            persist(Record::Badge(tab_id)).await;
         }
     }
     let Some(site) = site else { return Ok(()) };
     let candidates = discovery::well_known_candidates(&url);
-    discover(&site, &url, candidates).await;
+    discover(&site, &url, candidates, Discovery::Visit).await;
     Ok(())
 }
 
@@ -175,7 +205,7 @@ pub async fn on_headers_received(details: JsValue) -> Result<(), JsValue> {
             url: target,
             kind: SourceKind::LinkHeader,
         };
-        discover(&site, &url, vec![candidate]).await;
+        discover(&site, &url, vec![candidate], Discovery::Visit).await;
     }
     Ok(())
 }
@@ -219,7 +249,7 @@ pub async fn on_request_error(details: JsValue) -> Result<(), JsValue> {
         blocks
     });
     if counted {
-        save_tabs().await;
+        persist(Record::Tabs).await;
     }
     Ok(())
 }
@@ -228,7 +258,7 @@ pub async fn on_request_error(details: JsValue) -> Result<(), JsValue> {
 #[wasm_bindgen(js_name = onTabRemoved)]
 pub async fn on_tab_removed(tab_id: i32) -> Result<(), JsValue> {
     if with(|s| s.tabs.remove(&tab_id).is_some()) {
-        save_tabs().await;
+        persist(Record::Tabs).await;
     }
     Ok(())
 }
@@ -295,8 +325,14 @@ async fn handle(request: Request, sender: &JsValue) -> Response {
             let page = page_url
                 .clone()
                 .unwrap_or_else(|| format!("https://{site}/"));
-            with(|s| s.policies.insert(site.clone(), None));
-            discover(&site, &page, discovery::well_known_candidates(&page)).await;
+            // The policy in force stays in force until the new answer replaces it.
+            discover(
+                &site,
+                &page,
+                discovery::well_known_candidates(&page),
+                Discovery::Refresh,
+            )
+            .await;
             Response::Done
         }
         Request::GetPreferences => with(|s| Response::Preferences {
@@ -316,13 +352,7 @@ async fn handle(request: Request, sender: &JsValue) -> Response {
                 };
             }
             with(|s| s.prefs = prefs);
-            save_prefs().await;
-            reconcile_rules().await;
-            let sites: Vec<Site> = with(|s| s.policies.keys().cloned().collect());
-            for site in sites {
-                apply_rules(&site).await;
-            }
-            sweep(None).await;
+            after_global_change().await;
             Response::Done
         }
         Request::PolicyLink { url, page_url } => {
@@ -333,9 +363,16 @@ async fn handle(request: Request, sender: &JsValue) -> Response {
                         url,
                         kind: SourceKind::LinkElement,
                     };
-                    discover(&site, &page_url, vec![candidate]).await;
+                    discover(&site, &page_url, vec![candidate], Discovery::Visit).await;
                 }
             }
+            Response::Done
+        }
+        change if change.is_global_change() => {
+            // Applied to the preferences as they are now, in one step: changes sent at the same
+            // time from several pages all take effect.
+            with(|s| change.apply_to(&mut s.prefs));
+            after_global_change().await;
             Response::Done
         }
         change => {
@@ -345,13 +382,31 @@ async fn handle(request: Request, sender: &JsValue) -> Response {
                 };
             };
             if with(|s| change.apply_to(&mut s.prefs)) {
-                save_prefs().await;
+                persist(Record::Prefs).await;
                 apply_rules(&site).await;
                 sweep(Some(&site)).await;
             }
             Response::Done
         }
     }
+}
+
+/// After a change that concerns every site: stores the choices, brings the global rules and
+/// every known site's rules in line, and sweeps every cookie.
+async fn after_global_change() {
+    persist(Record::Prefs).await;
+    reconcile_rules().await;
+    let sites: Vec<Site> = with(|s| {
+        let mut sites = s.sites_in_memory();
+        sites.extend(s.rule_book.sites.keys().cloned());
+        sites.sort();
+        sites.dedup();
+        sites
+    });
+    for site in sites {
+        apply_rules(&site).await;
+    }
+    sweep(None).await;
 }
 
 /// The site of an http(s) page URL.
@@ -369,9 +424,10 @@ fn badge_text(count: u32) -> String {
     }
 }
 
-/// The site's policy record, from memory or storage.
+/// The site's policy record, from memory or storage. A stored record that cannot be read, or
+/// is another site's, counts as none (the site's policy is looked for again on its next visit).
 async fn policy_of(site: &Site) -> Option<Rc<Loaded>> {
-    if let Some(loaded) = with(|s| s.policies.get(site).cloned()) {
+    if let Some(loaded) = with(|s| s.policy(site)) {
         return loaded;
     }
     let stored = storage_get(Area::Local, &keys::policy(site)).await.ok()?;
@@ -383,7 +439,14 @@ async fn policy_of(site: &Site) -> Option<Rc<Loaded>> {
             .filter(|r| &r.site == site)
             .map(Loaded::new)
     };
-    with(|s| s.policies.entry(site.clone()).or_insert(loaded).clone())
+    // Another event may have loaded or replaced it meanwhile; that one wins.
+    with(|s| match s.policy(site) {
+        Some(current) => current,
+        None => {
+            s.set_policy(site, loaded.clone());
+            loaded
+        }
+    })
 }
 
 /// Decides one cookie of `site` and removes it if it must go.
@@ -420,14 +483,32 @@ async fn enforce(site: &Site, loaded: Option<&Loaded>, cookie: &Cookie, raw: &Js
     if first_party.is_string() {
         set("firstPartyDomain", first_party);
     }
+    let key = removal_key(cookie);
+    with(|s| {
+        let now = now();
+        if s.removing.len() > 10_000 {
+            s.removing.retain(|_, r| r.asked + 60 > now);
+        }
+        s.removing.insert(
+            key.clone(),
+            Removing {
+                site: site.clone(),
+                asked: now,
+            },
+        );
+    });
+    // Chrome answers with the cookie's details whether or not it was still there (a page may
+    // have replaced it, or the browser evicted it); Firefox answers null when it was not. The
+    // deletion is counted when cookies.onChanged reports it (on_cookie_changed).
     let removed = browser::remove_cookie(&details.into()).await;
-    if removed.is_ok_and(|r| !r.is_null()) {
-        count_deletion(site, &cookie.name).await;
-        return true;
+    if !removed.is_ok_and(|r| !r.is_null()) {
+        with(|s| s.removing.remove(&key));
+        return false;
     }
-    false
+    true
 }
 
+/// Counts one deletion of cookie `name` of `site`, for the panel and for the tabs showing it.
 async fn count_deletion(site: &Site, name: &str) {
     let tabs: Vec<(i32, u32)> = with(|s| {
         *s.deleted
@@ -444,15 +525,14 @@ async fn count_deletion(site: &Site, name: &str) {
             })
             .collect()
     });
-    for (tab_id, count) in &tabs {
-        browser::set_badge(*tab_id, &badge_text(*count)).await;
-    }
-    let deleted = with(|s| to_js(&s.deleted));
-    if let Ok(deleted) = deleted {
-        let _ = storage_set(Area::Session, keys::DELETED, &deleted).await;
+    // Each write carries every change made before it, so a burst of deletions costs a few
+    // writes, not one per deletion.
+    persist(Record::Deleted).await;
+    for (tab_id, _) in &tabs {
+        persist(Record::Badge(*tab_id)).await;
     }
     if !tabs.is_empty() {
-        save_tabs().await;
+        persist(Record::Tabs).await;
     }
 }
 
@@ -463,9 +543,7 @@ async fn remember_store(store: &str) {
         return;
     }
     with(|s| s.stores.insert(store.to_owned()));
-    if let Ok(value) = with(|s| to_js(&s.stores)) {
-        let _ = storage_set(Area::Local, keys::STORES, &value).await;
-    }
+    persist(Record::Stores).await;
 }
 
 /// The cookie stores to look in: those the browser lists, and those seen before.
@@ -541,17 +619,47 @@ async fn sweep(site: Option<&Site>) {
     }
 }
 
+/// A fetch (of a URL, or of a site's well-known places) under way; it ends when dropped.
+struct Fetching(String);
+
+impl Fetching {
+    /// Marks `key` as being fetched, unless it already is.
+    fn start(key: String) -> Option<Fetching> {
+        with(|s| s.fetching.insert(key.clone())).then_some(Fetching(key))
+    }
+}
+
+impl Drop for Fetching {
+    fn drop(&mut self) {
+        with(|s| s.fetching.remove(&self.0));
+    }
+}
+
+/// Why a site's policy is looked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Discovery {
+    /// A page of the site was opened, or it named its policy: a fresh record is used as it is.
+    Visit,
+    /// The visitor asked for the policy again: it is fetched whatever the cache says, and the
+    /// answer replaces what is stored (the policy in force stays until then).
+    Refresh,
+}
+
 /// Finds the site's policy from `candidates` (in order; the first document found wins) unless
-/// what is cached is fresh and not outranked, then applies it.
-async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>) {
+/// what is cached is fresh and not outranked, then applies it. The candidates share one
+/// deadline ([`discovery::FETCH_TIMEOUT_MS`]), so a site that never answers is given up on in
+/// 10 s, not 10 s per place.
+async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: Discovery) {
     let current = policy_of(site).await;
+    touch_policy(site).await;
     let wanted: Vec<Candidate> = candidates
         .into_iter()
         .filter(|c| discovery::may_fetch(&c.url, page_url))
         .filter(|c| {
-            current
-                .as_ref()
-                .is_none_or(|l| l.record.should_fetch(c, now()))
+            why == Discovery::Refresh
+                || current
+                    .as_ref()
+                    .is_none_or(|l| l.record.should_fetch(c, now()))
         })
         .collect();
     if wanted.is_empty() {
@@ -560,14 +668,30 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>) {
         }
         return;
     }
+    // One look at the well-known places per site at a time: a page load reports itself twice
+    // (before navigating and when committed), and the second must not fetch everything again.
+    let _well_known = if wanted.iter().all(|c| c.kind <= SourceKind::WellKnownHost) {
+        match Fetching::start(format!("well-known:{site}")) {
+            Some(busy) => Some(busy),
+            None => return,
+        }
+    } else {
+        None
+    };
+    let started = js_sys::Date::now();
     let mut result: Option<PolicyRecord> = None;
     for candidate in wanted {
-        let first = with(|s| s.fetching.insert(candidate.url.clone()));
-        if !first {
+        let Some(_fetching) = Fetching::start(candidate.url.clone()) else {
             return;
-        }
-        let fetched = fetch::fetch_policy(&candidate.url, site).await;
-        with(|s| s.fetching.remove(&candidate.url));
+        };
+        let spent = (js_sys::Date::now() - started).max(0.0) as u32;
+        let fetched = match discovery::FETCH_TIMEOUT_MS.checked_sub(spent) {
+            Some(left) if left > 0 => fetch::fetch_policy(&candidate.url, site, left).await,
+            _ => Err(discovery::FetchProblem::TimedOut {
+                url: candidate.url.clone(),
+            }),
+        };
+        let timed_out = matches!(fetched, Err(discovery::FetchProblem::TimedOut { .. }));
         let record = match fetched {
             Ok(f) => PolicyRecord::from_body(
                 site,
@@ -583,7 +707,7 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>) {
         let found = !matches!(record.outcome, Outcome::Failed { .. });
         let explicit = candidate.kind >= SourceKind::LinkHeader;
         result = Some(record);
-        if found || explicit {
+        if found || explicit || timed_out {
             break;
         }
     }
@@ -601,9 +725,10 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>) {
         record = PolicyRecord::failed(site, None, None, now());
     }
     // A slower, lower-ranked answer never replaces a fresher, higher-ranked one. The check and
-    // the update happen together, with no await between them.
+    // the update happen together, with no await between them. A refresh asked for by the
+    // visitor replaces whatever is there.
     let replaced = with(|s| {
-        if let Some(Some(latest)) = s.policies.get(site) {
+        if let (Discovery::Visit, Some(Some(latest))) = (why, s.policy(site)) {
             let rank = |r: &PolicyRecord| r.source.as_ref().map(|c| c.kind);
             let fresh = latest.record.is_fresh(now());
             let better_known = fresh
@@ -616,27 +741,120 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>) {
                 return false;
             }
         }
-        s.policies
-            .insert(site.clone(), Some(Loaded::new(record.clone())));
+        s.set_policy(site, Some(Loaded::new(record.clone())));
         true
     });
     if !replaced {
         return;
     }
-    if let Ok(value) = to_js(&record) {
-        let _ = storage_set(Area::Local, &keys::policy(site), &value).await;
-    }
+    store_policy(site, &record).await;
     apply_rules(site).await;
     sweep(Some(site)).await;
 }
 
-/// Brings the site's DNR rules in line with its policy and the visitor's choices.
+/// Reads the index of stored policy records; without one (stored by an earlier version), makes
+/// it from the records themselves.
+async fn load_policy_index(stored: JsValue) -> BTreeMap<Site, IndexEntry> {
+    if !stored.is_undefined() {
+        let value: serde_json::Value = from_js(stored).unwrap_or(serde_json::Value::Null);
+        if let Some(entries) = value.as_object() {
+            return entries
+                .iter()
+                .filter_map(|(site, entry)| {
+                    let site = Site::of_host(site).filter(|s| s.as_str() == site)?;
+                    Some((site, serde_json::from_value(entry.clone()).ok()?))
+                })
+                .collect();
+        }
+    }
+    let mut index = BTreeMap::new();
+    for key in browser::local_keys("policy:").await {
+        let Some(site) = Site::of_host(&key["policy:".len()..]) else {
+            continue;
+        };
+        let value = storage_get(Area::Local, &key)
+            .await
+            .unwrap_or(JsValue::UNDEFINED);
+        let bytes = js_sys::JSON::stringify(&value)
+            .ok()
+            .and_then(|t| t.as_string())
+            .map_or(0, |t| t.len() as u64);
+        index.insert(site, IndexEntry { bytes, used: 0 });
+    }
+    index
+}
+
+/// Stores a site's policy record, first letting the least recently used records of other
+/// sites go if the records would take more than [`state::POLICY_STORAGE_BUDGET`]: storage must
+/// keep room for the choices and the rule book. A site whose record went keeps its rules; its
+/// policy is fetched again on its next visit.
+async fn store_policy(site: &Site, record: &PolicyRecord) {
+    let bytes = serde_json::to_string(record).map_or(0, |t| t.len() as u64);
+    let evict: Vec<Site> = with(|s| {
+        s.policy_index.remove(site);
+        let mut total: u64 = s.policy_index.values().map(|e| e.bytes).sum::<u64>() + bytes;
+        let mut by_use: Vec<(u64, Site)> = s
+            .policy_index
+            .iter()
+            .map(|(site, e)| (e.used, site.clone()))
+            .collect();
+        by_use.sort();
+        let mut evict = Vec::new();
+        for (_, old) in by_use {
+            if total <= state::POLICY_STORAGE_BUDGET {
+                break;
+            }
+            total -= s.policy_index.remove(&old).map_or(0, |e| e.bytes);
+            evict.push(old);
+        }
+        evict
+    });
+    for old in &evict {
+        let _ = browser::local_remove_key(&keys::policy(old)).await;
+    }
+    let Ok(value) = to_js(record) else { return };
+    match storage_set(Area::Local, &keys::policy(site), &value).await {
+        Ok(()) => with(|s| {
+            s.policy_index
+                .insert(site.clone(), IndexEntry { bytes, used: now() });
+        }),
+        Err(e) => gloo::console::error!("cookie-warden: the policy record was not stored", e),
+    }
+    persist(Record::PolicyIndex).await;
+}
+
+/// Notes that the site's stored record was used (at most once an hour per site), so the
+/// records of sites in use are the last to go.
+async fn touch_policy(site: &Site) {
+    let touched = with(|s| match s.policy_index.get_mut(site) {
+        Some(entry) if entry.used + 3600 <= now() => {
+            entry.used = now();
+            true
+        }
+        _ => false,
+    });
+    if touched {
+        persist(Record::PolicyIndex).await;
+    }
+}
+
+/// Brings the site's DNR rules in line with its policy and the visitor's choices. A site whose
+/// record is not known (never fetched, or let go from storage) keeps the rules it has until its
+/// policy is found again. Rule changes are made one at a time, each from the state as it is
+/// when its turn comes, so the installed rules always end as the latest choices say.
 async fn apply_rules(site: &Site) {
-    let loaded = policy_of(site).await;
+    let _turn = state::turn(|s| &mut s.rules).await;
+    apply_rules_in_turn(site).await;
+}
+
+async fn apply_rules_in_turn(site: &Site) {
+    let Some(loaded) = policy_of(site).await else {
+        return;
+    };
     let update = with(|s| {
         let plan = loaded
+            .compiled
             .as_ref()
-            .and_then(|l| l.compiled.as_ref())
             .map_or_else(BlockPlan::default, |(compiled, _, _)| {
                 block::plan(compiled.policy(), &s.prefs)
             });
@@ -653,13 +871,14 @@ async fn apply_rules(site: &Site) {
     if let Some(update) = update {
         install(update).await;
     }
-    save_rule_book().await;
+    persist(Record::RuleBook).await;
 }
 
 /// Makes the installed rules match the rule book and the Global Privacy Control choice (the
 /// `Sec-GPC` header rule and the script that sets `navigator.globalPrivacyControl`): rules of
 /// sites the book no longer holds are removed.
 async fn reconcile_rules() {
+    let _turn = state::turn(|s| &mut s.rules).await;
     let update = with(|s| {
         let owned = s.rule_book.owned_rule_ids();
         let mut update = RuleUpdate::default();
@@ -698,7 +917,7 @@ async fn reconcile_rules() {
             .collect()
     });
     for site in missing {
-        apply_rules(&site).await;
+        apply_rules_in_turn(&site).await;
     }
 }
 
@@ -788,20 +1007,54 @@ async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&str>) -> Resp
     })
 }
 
-async fn save_prefs() {
-    if let Ok(value) = with(|s| to_js(&s.prefs.to_json())) {
-        let _ = storage_set(Area::Local, keys::PREFS, &value).await;
-    }
+/// Writes `record` from the state as it is now, and returns once a write that carries this
+/// change has finished. Writes of one record go one at a time; a caller whose change an earlier
+/// caller's write already carried does not write again, so a burst of changes costs a few
+/// writes rather than one each.
+async fn persist(record: Record) {
+    let change = with(|s| {
+        let w = s.written.entry(record).or_default();
+        w.changed += 1;
+        w.changed
+    });
+    let _turn = state::turn(move |s| &mut s.written.entry(record).or_default().queue).await;
+    let carried = with(|s| {
+        let w = s.written.entry(record).or_default();
+        (w.written < change).then_some(w.changed)
+    });
+    let Some(carried) = carried else { return };
+    // The snapshot is taken in write()'s first step, before it awaits anything.
+    write(record).await;
+    with(|s| {
+        let w = s.written.entry(record).or_default();
+        w.written = w.written.max(carried);
+    });
 }
 
-async fn save_rule_book() {
-    if let Ok(value) = with(|s| to_js(&s.rule_book)) {
-        let _ = storage_set(Area::Local, keys::RULE_BOOK, &value).await;
-    }
-}
-
-async fn save_tabs() {
-    if let Ok(value) = with(|s| to_js(&s.tabs)) {
-        let _ = storage_set(Area::Session, keys::TABS, &value).await;
+async fn write(record: Record) {
+    let (area, key, value) = match record {
+        Record::Badge(tab_id) => {
+            let count = with(|s| s.tabs.get(&tab_id).map_or(0, |t| t.deleted));
+            browser::set_badge(tab_id, &badge_text(count)).await;
+            return;
+        }
+        Record::Prefs => (
+            Area::Local,
+            keys::PREFS,
+            with(|s| to_js(&s.prefs.to_json())),
+        ),
+        Record::RuleBook => (Area::Local, keys::RULE_BOOK, with(|s| to_js(&s.rule_book))),
+        Record::Stores => (Area::Local, keys::STORES, with(|s| to_js(&s.stores))),
+        Record::PolicyIndex => (
+            Area::Local,
+            keys::POLICY_INDEX,
+            with(|s| to_js(&s.policy_index)),
+        ),
+        Record::Tabs => (Area::Session, keys::TABS, with(|s| to_js(&s.tabs))),
+        Record::Deleted => (Area::Session, keys::DELETED, with(|s| to_js(&s.deleted))),
+    };
+    let Ok(value) = value else { return };
+    if let Err(e) = storage_set(area, key, &value).await {
+        gloo::console::error!(format!("cookie-warden: {key} was not stored"), e);
     }
 }

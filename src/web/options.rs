@@ -4,10 +4,12 @@
 //! JSON file; reset to defaults; and the About section.
 //!
 //! The page only moves data. It reads the preferences with `GetPreferences`, and every change
-//! is a message to the background: a global change sends the whole modified preferences as
-//! `SetPreferences`, a site's choice or pause goes as `SetCategory` / `SetService` / `SetPaused`.
-//! After each change it reads the preferences back and renders them again. It never writes
-//! `chrome.storage` itself. Every string of ours comes from `_locales`; text is rendered with
+//! is a message to the background that names only what changed (`SetDefault`, `SetUndeclared`,
+//! `SetActWithoutPolicy`, `SetGlobalPrivacyControl`, `SetCategory`, `SetService`, `SetPaused`,
+//! `ForgetSite`), so that a change made at the same time in another page (the panel) is not
+//! overwritten by this page's older copy; only an import or a reset sends whole preferences
+//! (`SetPreferences`). After each change it reads the preferences back and renders them again.
+//! It never writes `chrome.storage` itself. Every string of ours comes from `_locales`; text is rendered with
 //! [`El::text`], never as HTML. `<body data-ready="true">` marks a complete render for tests.
 
 use super::browser::{self, from_js, message as t, send_message};
@@ -210,30 +212,9 @@ async fn send_preferences(preferences: Value) -> Result<(), String> {
     }
 }
 
-/// Edits the preferences the page holds (so a quick second change builds on the first) and
-/// sends the whole result as `SetPreferences`.
-fn change_preferences(edit: impl FnOnce(&mut Preferences), done: Option<String>) {
-    let Some(preferences) = with_page(|p| {
-        let prefs = p.prefs.as_mut()?;
-        edit(prefs);
-        Some(prefs.to_json())
-    }) else {
-        return;
-    };
-    act(async move {
-        match send_preferences(preferences).await {
-            Ok(()) => {
-                if let Some(done) = done {
-                    set_status(&done, Tone::Done);
-                }
-            }
-            Err(message) => set_status(&t("optionsSaveFailed", &[&message]), Tone::Problem),
-        }
-    });
-}
-
-/// Sends a change of one site's choices, applying it to the page's copy as well.
-fn change_site(request: Request) {
+/// Sends one change of the choices, applying it to the page's copy as well (so a quick second
+/// change builds on the first); `done` is shown when the background has made it.
+fn change(request: Request, done: Option<String>) {
     with_page(|p| {
         if let Some(prefs) = p.prefs.as_mut() {
             request.apply_to(prefs);
@@ -242,7 +223,11 @@ fn change_site(request: Request) {
     act(async move {
         let answer = send_message(&request).await.and_then(from_js::<Response>);
         match answer {
-            Ok(Response::Done) => {}
+            Ok(Response::Done) => {
+                if let Some(done) = done {
+                    set_status(&done, Tone::Done);
+                }
+            }
             Ok(Response::Error { message }) => {
                 set_status(&t("optionsSaveFailed", &[&message]), Tone::Problem)
             }
@@ -415,9 +400,10 @@ fn defaults_section(prefs: &Preferences) -> El {
                 Some(&category_help(category)),
                 prefs.default_for(category).is_allow(),
                 move |on| {
-                    change_preferences(
-                        |p| {
-                            p.defaults.insert(category, Choice::from_allowed(on));
+                    change(
+                        Request::SetDefault {
+                            category,
+                            choice: Choice::from_allowed(on),
                         },
                         None,
                     )
@@ -446,7 +432,7 @@ fn undeclared_section(prefs: &Preferences) -> El {
                     .check(prefs.undeclared == value)
                     .on("change", move |event| {
                         if target_element(event).is_some_and(|e| El::checked(&e)) {
-                            change_preferences(|p| p.undeclared = value, None);
+                            change(Request::SetUndeclared { undeclared: value }, None);
                         }
                     }),
             )
@@ -487,7 +473,7 @@ fn no_policy_section(prefs: &Preferences) -> El {
         &t("optionsNoPolicyLabel", &[]),
         Some(&t("optionsNoPolicyHelp", &[])),
         prefs.act_without_policy,
-        |on| change_preferences(move |p| p.act_without_policy = on, None),
+        |on| change(Request::SetActWithoutPolicy { on }, None),
     ))
 }
 
@@ -497,7 +483,7 @@ fn gpc_section(prefs: &Preferences) -> El {
         &t("optionsGpcLabel", &[]),
         Some(&t("optionsGpcHelp", &[])),
         prefs.global_privacy_control,
-        |on| change_preferences(move |p| p.global_privacy_control = on, None),
+        |on| change(Request::SetGlobalPrivacyControl { on }, None),
     ))
 }
 
@@ -687,11 +673,14 @@ fn site_item(site: &Site, choices: &SiteChoices) -> El {
             *choice,
             "optionsChoiceDefault",
             move |choice| {
-                change_site(Request::SetCategory {
-                    site: site_name.clone(),
-                    category,
-                    choice,
-                })
+                change(
+                    Request::SetCategory {
+                        site: site_name.clone(),
+                        category,
+                        choice,
+                    },
+                    None,
+                )
             },
         ));
     }
@@ -704,11 +693,14 @@ fn site_item(site: &Site, choices: &SiteChoices) -> El {
             *choice,
             "optionsChoiceCategory",
             move |choice| {
-                change_site(Request::SetService {
-                    site: site_name.clone(),
-                    service: service_id.clone(),
-                    choice,
-                })
+                change(
+                    Request::SetService {
+                        site: site_name.clone(),
+                        service: service_id.clone(),
+                        choice,
+                    },
+                    None,
+                )
             },
         ));
     }
@@ -746,10 +738,13 @@ fn site_item(site: &Site, choices: &SiteChoices) -> El {
                     ))
                     .on("click", move |_| {
                         focus_after(&pause_focus);
-                        change_site(Request::SetPaused {
-                            site: pause_site.clone(),
-                            paused: !paused,
-                        })
+                        change(
+                            Request::SetPaused {
+                                site: pause_site.clone(),
+                                paused: !paused,
+                            },
+                            None,
+                        )
                     }),
             )
             .child(
@@ -762,9 +757,9 @@ fn site_item(site: &Site, choices: &SiteChoices) -> El {
                     .on("click", move |_| {
                         let site = forget_site.clone();
                         focus_after("sites-title");
-                        change_preferences(
-                            move |p| {
-                                p.sites.remove(&site);
+                        change(
+                            Request::ForgetSite {
+                                site: site.to_string(),
                             },
                             Some(t("optionsForgotten", &[&forget_name])),
                         )

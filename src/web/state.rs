@@ -8,10 +8,13 @@ use crate::discovery::PolicyRecord;
 use crate::domain::Site;
 use crate::policy::{CompiledPolicy, DocumentKind};
 use crate::prefs::Preferences;
+use js_sys::{Function, Promise};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 
 /// Storage keys.
 pub mod keys {
@@ -29,10 +32,33 @@ pub mod keys {
     /// browser session (the browser empties the area on restart, reload and update).
     pub const SWEPT: &str = "swept";
 
+    /// `chrome.storage.local`: which sites have a stored policy record, its size and when it
+    /// was last used (the records are kept within a byte budget, least recently used go first).
+    pub const POLICY_INDEX: &str = "policyIndex";
+
     /// `chrome.storage.local`: the policy record of a site.
     pub fn policy(site: &crate::domain::Site) -> String {
         format!("policy:{site}")
     }
+}
+
+/// Policy records in memory at most: each holds its document (up to 512 KiB) and its compiled
+/// index, so a visitor who passes through many sites with large policies keeps only the most
+/// recently used ones; the others are read from storage again when needed.
+pub const MAX_POLICIES_IN_MEMORY: usize = 24;
+
+/// Bytes of stored policy records at most (`chrome.storage.local` holds 10 MB in Chrome, and the
+/// choices and the rule book must always fit beside the records).
+pub const POLICY_STORAGE_BUDGET: u64 = 4 * 1024 * 1024;
+
+/// A stored policy record in the index: its size in bytes and when it was last used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexEntry {
+    /// The record's size as stored (its JSON text).
+    pub bytes: u64,
+    /// When it was last used (seconds since the Unix epoch).
+    pub used: u64,
 }
 
 /// A site's policy record with its compiled policy, when valid.
@@ -67,6 +93,81 @@ pub struct TabInfo {
     pub blocked: u32,
 }
 
+/// A first-come, first-served queue for work that spans an `await` and must not interleave
+/// with the same work started by another event (installing rules, writing one storage key).
+#[derive(Default)]
+pub struct Queue {
+    tail: Option<Promise>,
+}
+
+/// A place in a [`Queue`]: the next caller goes when it is dropped.
+pub struct Turn {
+    release: Option<Function>,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.take() {
+            let _ = release.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+/// Waits for a turn in the queue that `queue` picks from the state.
+pub async fn turn(queue: impl Fn(&mut State) -> &mut Queue) -> Turn {
+    let mut release = None;
+    let mine = Promise::new(&mut |resolve, _reject| release = Some(resolve));
+    // The turn exists before the wait, so that the next caller is released even if this
+    // future is dropped while it waits.
+    let turn = Turn { release };
+    if let Some(previous) = with(|s| queue(s).tail.replace(mine)) {
+        let _ = JsFuture::from(previous).await;
+    }
+    turn
+}
+
+/// Something the background writes: a storage key, or the badge of a tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Record {
+    /// [`keys::PREFS`].
+    Prefs,
+    /// [`keys::RULE_BOOK`].
+    RuleBook,
+    /// [`keys::TABS`].
+    Tabs,
+    /// [`keys::DELETED`].
+    Deleted,
+    /// [`keys::STORES`].
+    Stores,
+    /// [`keys::POLICY_INDEX`].
+    PolicyIndex,
+    /// The toolbar badge of a tab.
+    Badge(i32),
+}
+
+/// How far a [`Record`] has been written: changes are numbered, and a write carries every change
+/// made before it started, so callers whose change a later write already carried skip theirs.
+#[derive(Default)]
+pub struct Written {
+    /// One writer at a time.
+    pub queue: Queue,
+    /// The number of the latest change.
+    pub changed: u64,
+    /// The number of the latest change a finished write carried.
+    pub written: u64,
+}
+
+/// A cookie the background asked the browser to remove, until the browser reports it removed
+/// (Chrome's `cookies.remove` answers the same whether or not there was a cookie to remove, so
+/// a deletion is counted when the removal is reported).
+#[derive(Debug, Clone)]
+pub struct Removing {
+    /// The site whose choices removed it.
+    pub site: Site,
+    /// When it was asked for (seconds since the Unix epoch).
+    pub asked: u64,
+}
+
 /// Everything in memory.
 #[derive(Default)]
 pub struct State {
@@ -78,16 +179,85 @@ pub struct State {
     pub rule_book: RuleBook,
     /// The dynamic rules as installed, by id.
     pub installed: BTreeMap<u32, Rule>,
-    /// Policy records loaded so far (`None`: nothing stored for that site).
-    pub policies: HashMap<Site, Option<Rc<Loaded>>>,
+    /// Policy records loaded so far (`None`: nothing stored for that site), with when each was
+    /// last used (a counter); at most [`MAX_POLICIES_IN_MEMORY`] hold a record.
+    policies: HashMap<Site, (Option<Rc<Loaded>>, u64)>,
+    /// The counter for `policies`.
+    policy_uses: u64,
+    /// Stored policy records: site → size and last use.
+    pub policy_index: BTreeMap<Site, IndexEntry>,
     /// Tabs.
     pub tabs: BTreeMap<i32, TabInfo>,
     /// Deletions per site and cookie name.
     pub deleted: BTreeMap<Site, BTreeMap<String, u32>>,
     /// Cookie stores seen so far (Firefox lists only those with open tabs).
     pub stores: std::collections::BTreeSet<String>,
-    /// Policy URLs being fetched now.
+    /// Policy URLs being fetched now, and `well-known:SITE` for sites whose well-known places
+    /// are being asked.
     pub fetching: HashSet<String>,
+    /// Installing rules: one event at a time, each from the latest state.
+    pub rules: Queue,
+    /// Writes in progress, per record.
+    pub written: BTreeMap<Record, Written>,
+    /// Cookies asked to be removed and not yet reported removed, by [`removal_key`].
+    pub removing: HashMap<String, Removing>,
+}
+
+impl State {
+    /// The site's policy record in memory: `None` if it was never loaded (or was let go),
+    /// `Some(None)` if the site has none.
+    pub fn policy(&mut self, site: &Site) -> Option<Option<Rc<Loaded>>> {
+        self.policy_uses += 1;
+        let now = self.policy_uses;
+        self.policies.get_mut(site).map(|(loaded, used)| {
+            *used = now;
+            loaded.clone()
+        })
+    }
+
+    /// Keeps `loaded` as the site's record in memory, letting the least recently used records
+    /// go beyond [`MAX_POLICIES_IN_MEMORY`].
+    pub fn set_policy(&mut self, site: &Site, loaded: Option<Rc<Loaded>>) {
+        self.policy_uses += 1;
+        self.policies
+            .insert(site.clone(), (loaded, self.policy_uses));
+        let held = self.policies.values().filter(|(l, _)| l.is_some()).count();
+        if held > MAX_POLICIES_IN_MEMORY {
+            let mut by_use: Vec<(u64, Site)> = self
+                .policies
+                .iter()
+                .filter(|(_, (l, _))| l.is_some())
+                .map(|(s, (_, used))| (*used, s.clone()))
+                .collect();
+            by_use.sort();
+            for (_, old) in by_use.into_iter().take(held - MAX_POLICIES_IN_MEMORY) {
+                self.policies.remove(&old);
+            }
+        }
+    }
+
+    /// The sites whose records memory holds.
+    pub fn sites_in_memory(&self) -> Vec<Site> {
+        self.policies
+            .iter()
+            .filter(|(_, (l, _))| l.is_some())
+            .map(|(s, _)| s.clone())
+            .collect()
+    }
+}
+
+/// What identifies one cookie for the browser: store, domain, path, name and partition.
+pub fn removal_key(cookie: &crate::decide::Cookie) -> String {
+    let partition = cookie
+        .partition_key
+        .as_ref()
+        .and_then(|k| k.top_level_site.as_deref())
+        .unwrap_or("");
+    let first_party = cookie.first_party_domain.as_deref().unwrap_or("");
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{partition}\u{1f}{first_party}",
+        cookie.store_id, cookie.domain, cookie.path, cookie.name
+    )
 }
 
 thread_local! {

@@ -15,6 +15,16 @@ export function newProfile() {
 }
 
 /**
+ * A copy of dist/extension/ in a folder of its own, for a suite that updates the extension (an
+ * unpacked extension's id comes from its folder, so the update must be loaded from the same one).
+ */
+export function extensionCopy() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-extension-'));
+  fs.cpSync(EXTENSION, dir, { recursive: true });
+  return dir;
+}
+
+/**
  * Starts Chromium with the extension and returns helpers around it. `profile` keeps cookies,
  * storage and rules between launches (a browser restart); `extensionDir` loads another unpacked
  * copy of the extension (such as a store package) instead of dist/extension/.
@@ -42,15 +52,71 @@ export async function launch({
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // For Extensions.loadUnpacked (updateExtension).
+      '--enable-unsafe-extension-debugging',
     ],
   });
   let worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
   if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 20000 });
   const extensionId = new URL(worker.url()).host;
 
+  const cdp = async (method, params) => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const session = await context.newCDPSession(page);
+    try {
+      await session.send('ServiceWorker.enable');
+      return await session.send(method, params);
+    } finally {
+      await session.detach();
+    }
+  };
+
+  // After stopWorker() playwright keeps handing out the stopped worker, and an evaluate() on it
+  // waits until something starts the worker again (the same target comes back). The driver then
+  // wakes it as the extension's own pages do: with a message from an extension page. Seconds
+  // after a stop, playwright may also drop the worker for good even though it runs again; then
+  // an extension page stands in for it (chrome.* calls, and the protocol by message).
+  let asleep = false;
+  let standInPage = null;
+  const ours = (w) => w.url().startsWith(`chrome-extension://${extensionId}/`);
+
+  const wake = async () => {
+    const page = await context.newPage();
+    try {
+      await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+      await page.evaluate(() => chrome.runtime.sendMessage({ type: 'getPreferences' }));
+    } finally {
+      await page.close();
+    }
+  };
+
+  const standIn = async () => {
+    if (!standInPage || standInPage.isClosed()) {
+      standInPage = await context.newPage();
+      await standInPage.goto(`chrome-extension://${extensionId}/manifest.json`);
+      await standInPage.evaluate(() => {
+        globalThis.cookieWarden = {
+          get ready() {
+            return chrome.runtime.sendMessage({ type: 'getPreferences' }).then(() => true);
+          },
+          request: (message) => chrome.runtime.sendMessage(message),
+        };
+      });
+    }
+    return standInPage;
+  };
+
+  /** The running worker (started again if the driver stopped it), or a page standing in for it. */
   const currentWorker = async () => {
-    const live = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
-    return live ?? context.waitForEvent('serviceworker', { timeout: 20000 });
+    if (asleep) {
+      await wake();
+      asleep = false;
+    }
+    const live = context.serviceWorkers().find(ours);
+    if (live) return live;
+    const started = context.waitForEvent('serviceworker', { predicate: ours, timeout: 3000 }).catch(() => null);
+    await wake();
+    return (await started) ?? standIn();
   };
 
   const browser = {
@@ -84,13 +150,60 @@ export async function launch({
     },
     /** Stops the extension's service worker, as Chrome does when it is idle. */
     async stopWorker() {
-      const page = context.pages()[0] ?? (await context.newPage());
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('ServiceWorker.enable');
-      await cdp.send('ServiceWorker.stopAllWorkers');
-      await cdp.detach();
+      await cdp('ServiceWorker.stopAllWorkers');
+      asleep = true;
       // Give the browser a moment to tear the worker down before the next event wakes it.
       await new Promise((r) => setTimeout(r, 100));
+    },
+    /**
+     * Updates the extension: stamps `version` into the manifest of its folder (a copy made by
+     * extensionCopy(), never dist/extension/) and loads the folder again (CDP
+     * Extensions.loadUnpacked, as "Load unpacked" does; the id stays, storage and dynamic rules
+     * are kept as in a store update), then waits until the new version's worker answers.
+     * Returns how long that took (ms). chrome.runtime.reload() is no way to do this here: an
+     * extension loaded with --load-extension that reloads itself does not come back in
+     * headless Chromium.
+     */
+    async updateExtension(version) {
+      if (path.resolve(extensionDir) === path.resolve(EXTENSION)) throw new Error('updateExtension needs an extensionCopy()');
+      const file = path.join(extensionDir, 'manifest.json');
+      const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+      manifest.version = version;
+      fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
+      const start = Date.now();
+      const session = await context.browser().newBrowserCDPSession();
+      try {
+        const { id } = await session.send('Extensions.loadUnpacked', { path: extensionDir });
+        if (id !== extensionId) throw new Error(`the update got another id: ${id}`);
+      } finally {
+        await session.detach();
+      }
+      standInPage = null;
+      asleep = false;
+      const end = Date.now() + 20000;
+      for (;;) {
+        const probe = await context.newPage();
+        try {
+          await probe.goto(`chrome-extension://${extensionId}/manifest.json`);
+          const answer = await probe.evaluate(async () => ({
+            version: chrome.runtime.getManifest().version,
+            type: (await chrome.runtime.sendMessage({ type: 'getPreferences' }))?.type,
+          }));
+          if (answer.version === version && answer.type === 'preferences') return Date.now() - start;
+        } catch {
+          // Not loaded again yet.
+        } finally {
+          await probe.close().catch(() => {});
+        }
+        if (Date.now() > end) throw new Error(`version ${version} did not start`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    /** Opens a page of the extension (e.g. 'options.html') in a new tab. */
+    async openExtensionPage(pagePath) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${pagePath}`);
+      return page;
     },
     /** Opens the popup's panel for the tab showing `urlPattern`, at popup size. */
     async openPanel(urlPattern, { width = 380, height = 600 } = {}) {

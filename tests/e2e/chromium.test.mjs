@@ -2,19 +2,25 @@
 // The scenarios are shared with Firefox (tests/e2e/scenarios.mjs); only the driver differs.
 // The server's request log is the proof that a blocked request never left the browser.
 import { test, before, after } from 'node:test';
-import { launch, newProfile } from './chromium.mjs';
+import fs from 'node:fs';
+import { launch, newProfile, extensionCopy } from './chromium.mjs';
 import * as scenario from './scenarios.mjs';
 
 const profile = newProfile();
+// The suite's own copy of the extension, which the update scenario changes and loads again.
+const extensionDir = extensionCopy();
 let s;
 
 before(async () => {
-  s = scenario.session(await scenario.startServer(), async () => scenario.chromiumBrowser(await launch({ profile })));
+  s = scenario.session(await scenario.startServer(), async () =>
+    scenario.chromiumBrowser(await launch({ profile, extensionDir })),
+  );
   await s.start();
 });
 
 after(async () => {
   await s?.stop();
+  fs.rmSync(extensionDir, { recursive: true, force: true });
 });
 
 test('first visit: the policy is found; trackers that slipped through before it are counted', () => scenario.firstVisitFindsPolicy(s));
@@ -46,3 +52,31 @@ test('broken policies leave the site in guessing mode with the problem stored', 
 test('the extension’s own requests are policy fetches only, without cookies', () => scenario.ownRequestsArePolicyFetchesOnly(s));
 
 test('choices, rules and the policy cache survive a browser restart', () => scenario.choicesSurviveRestart(s));
+
+// Hostile and heavy sites; the reliability of the visitor's choices.
+
+test('a burst of 2,000 cookie writes: every denied one goes, no allowed one is touched, the worker answers', () =>
+  scenario.cookieBurst(s));
+
+test('a cookie written again after every deletion: deleted each time, and nothing spins after', () => scenario.cookieRewrittenInALoop(s));
+
+test('thirty sites with 1,000-service policies: rules within limits, blocking on each, the first site again', () =>
+  scenario.heavyPolicies(s));
+
+test('a policy that claims another site’s cookies and domains, and its own domain: bounded and reported', () =>
+  scenario.policyClaimsOtherSites(s));
+
+test('a policy answer that never ends: guessing meanwhile, given up after 10 s, reported', () => scenario.policyThatNeverEnds(s));
+
+test('a 50 MB policy answer: cut off at 512 KiB, reported, the connection closed', () => scenario.policyOf50MB(s));
+
+test('a policy that differs on every request: cached, refreshed without thrashing, one version shown and enforced', () =>
+  scenario.policyChangingOnEveryRequest(s));
+
+test('two extension pages changing choices at the same time lose nothing', () => scenario.concurrentChoicesFromTwoPages(s));
+
+test('damaged or foreign data in storage: the worker starts, keeps what it can, tells once, enforces', () =>
+  scenario.damagedStorageIsTolerated(s));
+
+test('choices, rules and enforcement survive an extension update (the same extension loaded again, newer)', () =>
+  scenario.choicesSurviveUpdate(s));

@@ -28,7 +28,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOSTS } from '../../demo/server.mjs';
+import { HOSTS, EXTRA_HOSTS } from '../../demo/server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const EXTENSION = path.join(ROOT, 'dist/extension');
@@ -50,6 +50,7 @@ export const LOCAL_HOSTS = Object.freeze(
   [
     ...new Set([
       ...Object.values(HOSTS).flatMap((h) => [h, h.split('.').slice(-2).join('.')]),
+      ...EXTRA_HOSTS,
       'analytics.google.test',
       'www.analytics.google.test',
       'google.test',

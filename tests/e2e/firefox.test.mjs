@@ -86,6 +86,33 @@ test('choices, rules and the policy cache survive a browser restart', () => scen
 
 test('a choice made on the panel survives a browser restart', () => scenario.panelChoiceSurvivesRestart(s));
 
+// Hostile and heavy sites; the reliability of the visitor's choices.
+
+test('a burst of 2,000 cookie writes: every denied one goes, no allowed one is touched, the event page answers', () =>
+  scenario.cookieBurst(s));
+
+test('a cookie written again after every deletion: deleted each time, and nothing spins after', () => scenario.cookieRewrittenInALoop(s));
+
+test('thirty sites with 1,000-service policies: rules within limits, blocking on each, the first site again', () =>
+  scenario.heavyPolicies(s));
+
+test('a policy that claims another site’s cookies and domains, and its own domain: bounded and reported', () =>
+  scenario.policyClaimsOtherSites(s));
+
+test('a policy answer that never ends: guessing meanwhile, given up after 10 s, reported', () => scenario.policyThatNeverEnds(s));
+
+test('a 50 MB policy answer: cut off at 512 KiB, reported, the connection closed', () => scenario.policyOf50MB(s));
+
+test('a policy that differs on every request: cached, refreshed without thrashing, one version shown and enforced', () =>
+  scenario.policyChangingOnEveryRequest(s));
+
+test('two extension pages changing choices at the same time lose nothing', () => scenario.concurrentChoicesFromTwoPages(s));
+
+test('damaged or foreign data in storage: the event page starts, keeps what it can, tells once, enforces', () =>
+  scenario.damagedStorageIsTolerated(s));
+
+// An extension update in Firefox is covered by the temporary reinstall below (the same add-on id
+// installed again into the profile).
 test('a temporary add-on installed again after a restart keeps choices and cached policies', async () => {
   await s.browser.close();
   s.browser = await launch({ profile: temporaryProfile, addon: 'temporary' });

@@ -83,3 +83,77 @@ export function measureDeletion(page, name, count) {
 
 /** The names of the cookies in a list. */
 export const names = (cookies) => cookies.map((c) => c.name).sort();
+
+/** Runs `fn` and returns `[its value, how long it took in ms]`. */
+export async function timed(fn) {
+  const start = performance.now();
+  const value = await fn();
+  return [value, Math.round((performance.now() - start) * 10) / 10];
+}
+
+/**
+ * Polls `fn` until its value (compared as JSON) has not changed for `quiet` ms; returns it.
+ * Throws after `timeout` if it keeps changing.
+ */
+export async function settled(fn, { quiet = 500, interval = 100, timeout = 30000, what = 'a value to settle' } = {}) {
+  const end = Date.now() + timeout;
+  let last = JSON.stringify(await fn());
+  let since = Date.now();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, interval));
+    const value = await fn();
+    const now = JSON.stringify(value);
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quiet) {
+      return value;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+  }
+}
+
+/**
+ * In an extension page (which may use chrome.cookies): records every cookies.onChanged event of
+ * cookies on `domain` or under it, as [removed, cause, name], until the page closes. What a
+ * page's evaluate() keeps for a later one lives on `window` (Firefox runs each script in a
+ * sandbox of its own, whose `globalThis` is gone afterwards).
+ */
+export function watchCookieChanges(extensionPage, domain) {
+  return extensionPage.evaluate((domain) => {
+    const events = [];
+    window.cookieWatch = events;
+    chrome.cookies.onChanged.addListener(({ removed, cause, cookie }) => {
+      const host = cookie.domain.replace(/^\./, '');
+      if (host === domain || host.endsWith(`.${domain}`)) events.push([removed, cause, cookie.name]);
+    });
+    return true;
+  }, domain);
+}
+
+/** What watchCookieChanges recorded so far. */
+export const cookieChanges = (extensionPage) => extensionPage.evaluate(() => window.cookieWatch ?? []);
+
+/**
+ * One request of the message protocol sent from an extension page (as the panel and the options
+ * page send them), with the round trip measured there: `{answer, ms}`.
+ */
+export function timedRequest(extensionPage, message) {
+  return extensionPage.evaluate(async (message) => {
+    const start = performance.now();
+    const answer = await chrome.runtime.sendMessage(message);
+    return { answer, ms: Math.round((performance.now() - start) * 10) / 10 };
+  }, message);
+}
+
+/** A panel's deletion counts per cookie name (from every row of a SiteView that has one). */
+export function deletionCounts(view) {
+  const counts = {};
+  const rows = [...view.categories.flatMap((c) => c.services.flatMap((s) => s.cookies)), ...view.otherCookies];
+  for (const row of rows) if (row.deletedCount > 0) counts[row.name] = Math.max(counts[row.name] ?? 0, row.deletedCount);
+  return counts;
+}
+
+/** The sum of a name → count map's counts, for the names that pass `keep`. */
+export const total = (counts, keep = () => true) =>
+  Object.entries(counts).reduce((n, [name, count]) => n + (keep(name) ? count : 0), 0);

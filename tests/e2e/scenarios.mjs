@@ -10,6 +10,8 @@
 //   browser.tabs(urlPattern)          chrome.tabs.query({url})
 //   browser.newPage()                 a new tab, as a page (below)
 //   browser.openPanel(urlPattern)     popup.html?tab=ID for the tab showing urlPattern, rendered
+//   browser.openExtensionPage(path)   a page of the extension (options.html…) in a new tab, as a
+//                                     page whose evaluate() may use chrome.* (storage, cookies)
 //   browser.suspendBackground()       Chromium: stop the service worker; Firefox: let the event
 //                                     page go idle until Firefox suspends it
 //   browser.close()
@@ -25,8 +27,31 @@
 // never left the browser.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startDemoServer, HOSTS, buildDemoPolicy } from '../../demo/server.mjs';
-import { waitFor, summary, report, measureDeletion, names } from './helpers.mjs';
+import {
+  startDemoServer,
+  HOSTS,
+  buildDemoPolicy,
+  HEAVY_SITES,
+  HEAVY_ALLOWED_TRACKER,
+  HEAVY_DENIED_TRACKER,
+  HUGE_BYTES,
+  flipTracker,
+  FLIP_VERSIONS,
+} from '../../demo/server.mjs';
+import {
+  waitFor,
+  summary,
+  report,
+  measureDeletion,
+  names,
+  timed,
+  settled,
+  watchCookieChanges,
+  cookieChanges,
+  timedRequest,
+  deletionCounts,
+  total,
+} from './helpers.mjs';
 import { axeViolations } from './axe.mjs';
 
 export const TRACKERS = ['google-analytics.test', 'lfeeder.test'];
@@ -127,6 +152,8 @@ export function chromiumBrowser(browser) {
     tabs: (urlPattern) => browser.inWorker((u) => chrome.tabs.query({ url: u }), urlPattern),
     newPage: async () => playwrightPage(await browser.context.newPage()),
     openPanel: async (urlPattern, size) => playwrightPage(await browser.openPanel(urlPattern, size)),
+    openExtensionPage: async (pagePath) => playwrightPage(await browser.openExtensionPage(pagePath)),
+    updateExtension: (version) => browser.updateExtension(version),
     suspendBackground: () => browser.stopWorker(),
     close: () => browser.close(),
   };
@@ -331,6 +358,7 @@ export async function brokenPoliciesMeanGuessing({ server, browser, page }) {
     [HOSTS.htmlpolicy, 'htmlpolicy.test', 'not JSON'],
     [HOSTS.redirect, 'redirect.test', 'not on redirect.test'],
   ];
+  const kaltiot = (await sitePanel(browser, 'kaltiot.test')).view.source;
   for (const [host, site, expected] of cases) {
     await page.goto(server.url(host));
     const view = await waitFor(async () => {
@@ -340,8 +368,11 @@ export async function brokenPoliciesMeanGuessing({ server, browser, page }) {
     const text = view.diagnostics.map((d) => d.message).join(' | ');
     assert.ok(text.includes(expected), `${site}: ${text}`);
     assert.equal(view.categories.length, 4, `${site}: guessing mode shows every category`);
+    assert.ok((await panelText(browser, host)).includes(expected), `${site}: the panel shows the problem`);
     await waitFor(async () => !names(await browser.cookies(site)).includes('_ga'), { what: `_ga deleted on ${site} from the known-cookie table` });
   }
+  // The redirect went to kaltiot.test's policy; kaltiot.test's own record is not touched by it.
+  assert.deepEqual((await sitePanel(browser, 'kaltiot.test')).view.source, kaltiot);
   // The extension is still working.
   assert.equal(await sourceOf(browser, 'kaltiot.test'), 'declared');
 }
@@ -647,4 +678,582 @@ export async function rulesReinstalledAtStart({ rulesAtStart }) {
     rulesAtStart.some((r) => r.action.type === 'block' && r.condition.initiatorDomains?.includes('kaltiot.test')),
     `kaltiot.test's block rule is installed before its first visit: rule ids ${JSON.stringify(rulesAtStart.map((r) => r.id))}`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile and heavy sites, and the reliability of the visitor's choices (chromium.test.mjs,
+// firefox.test.mjs)
+
+const POLICY_PATH = '/.well-known/cookie-policy.json';
+const under = (host, domain) => host === domain || host.endsWith(`.${domain}`);
+const policyRequests = (server, domain) => server.all().filter((e) => under(e.host, domain) && e.path === POLICY_PATH);
+
+/** Visits `host` until its site's policy is known (`kind`: declared, invalid…). */
+async function visitUntilPolicy({ server, browser, page }, host, site, kind = 'declared', timeout = 15000) {
+  await page.goto(server.url(host));
+  return waitFor(
+    async () => {
+      const view = (await sitePanel(browser, site)).view;
+      return view.source.kind === kind ? view : null;
+    },
+    { timeout, interval: 100, what: `${site}'s policy (${kind})` },
+  );
+}
+
+/** chrome.storage.local values, read in an extension page. */
+const stored = (extensionPage, keys) => extensionPage.evaluate((keys) => chrome.storage.local.get(keys), keys);
+
+/** The rendered panel's text for the tab showing `host`, with every folded part opened. */
+async function panelText(browser, host) {
+  const panel = await browser.openPanel(`*://${host}/*`);
+  try {
+    await panel.evaluate(() => {
+      for (const details of document.querySelectorAll('details')) details.open = true;
+      return true;
+    });
+    return await panel.text('body');
+  } finally {
+    await panel.close();
+  }
+}
+
+/**
+ * 2,000 cookies written by one page in one go through document.cookie: 1,000 declared as
+ * statistics (denied by default) and 1,000 as functional (allowed). Every statistics cookie ends
+ * up gone, the extension removes no functional one, the panel's counts match the removals the
+ * browser reported (also after the background restarts from storage), and the background
+ * answers at once afterwards. Browsers keep about 180 cookies per site, so they evict cookies of
+ * both kinds themselves during the burst (cause "evicted"); only removals with cause "explicit"
+ * are the extension's.
+ */
+export async function cookieBurst(s, { pairs = 1000 } = {}) {
+  const { server, browser, page } = s;
+  await visitUntilPolicy(s, HOSTS.burst, 'burst.test');
+  await page.goto(server.url(HOSTS.burst));
+  const watcher = await browser.openExtensionPage('options.html');
+  try {
+    await watchCookieChanges(watcher, 'burst.test');
+    const start = Date.now();
+    const writeMs = await page.evaluate((n) => window.burst(n), pairs);
+    const statistics = (jar) => jar.filter((c) => c.name.startsWith('st_')).length;
+    await waitFor(async () => statistics(await browser.cookies('burst.test')) === 0, {
+      timeout: 60000,
+      interval: 100,
+      what: 'every statistics cookie gone',
+    });
+    const finishMs = Date.now() - start;
+    // While the background may still be working through the burst's events.
+    const first = await timedRequest(watcher, { type: 'getPreferences' });
+    assert.equal(first.answer.type, 'preferences');
+    await settled(() => watcher.evaluate(() => window.cookieWatch.length), { quiet: 1000, timeout: 60000, what: 'the cookie events to stop' });
+    const settledMs = Date.now() - start;
+    const after = await timedRequest(watcher, { type: 'getPreferences' });
+
+    const events = await cookieChanges(watcher);
+    const last = new Map();
+    const removals = { explicit: { st: 0, fn: 0 }, evicted: { st: 0, fn: 0 }, other: { st: 0, fn: 0 } };
+    for (const [removed, cause, name] of events) {
+      const kind = name.slice(0, 2);
+      if (kind !== 'st' && kind !== 'fn') continue;
+      last.set(name, removed);
+      if (removed) removals[cause in removals ? cause : 'other'][kind] += 1;
+    }
+    const set = (prefix) => [...last.keys()].filter((n) => n.startsWith(prefix));
+    assert.equal(set('st_').length, pairs, 'the browser reported every statistics cookie');
+    assert.equal(set('fn_').length, pairs, 'the browser reported every functional cookie');
+    const left = set('st_').filter((n) => !last.get(n));
+    assert.deepEqual(left, [], 'every statistics cookie ended removed');
+    assert.equal(removals.explicit.fn, 0, `the extension removed functional cookies: ${JSON.stringify(removals)}`);
+    assert.ok(removals.explicit.st > 0, `the extension removed statistics cookies: ${JSON.stringify(removals)}`);
+    const jar = await browser.cookies('burst.test');
+    assert.ok(jar.some((c) => c.name.startsWith('fn_')), 'functional cookies are kept');
+
+    const [panel, panelMs] = await timed(() => sitePanel(browser, 'burst.test'));
+    const counts = deletionCounts(panel.view);
+    assert.equal(total(counts, (n) => n.startsWith('fn_')), 0, 'the panel counts no functional deletion');
+    assert.equal(total(counts, (n) => n.startsWith('st_')), removals.explicit.st, 'the panel counts every removal the extension made');
+    // The counts were stored, not only kept in memory: a restarted background shows the same.
+    await browser.suspendBackground();
+    const again = deletionCounts((await sitePanel(browser, 'burst.test')).view);
+    assert.equal(total(again, (n) => n.startsWith('st_')), removals.explicit.st, 'the stored counts are complete');
+
+    const figures = {
+      cookies: 2 * pairs,
+      writeMs: Math.round(writeMs),
+      allStatisticsGoneMs: finishMs,
+      eventsSettledMs: settledMs,
+      requestMsRightAfter: first.ms,
+      requestMsAfterSettled: after.ms,
+      panelMs,
+      deletedByExtension: removals.explicit.st,
+      evictedByBrowser: removals.evicted.st + removals.evicted.fn,
+    };
+    report(`${browser.name}.cookieBurst`, figures);
+    assert.ok(first.ms < 2000, `the background answered ${first.ms} ms after the burst`);
+    assert.ok(after.ms < 500, `the background answered ${after.ms} ms once the burst was handled`);
+  } finally {
+    await watcher.close();
+  }
+}
+
+/**
+ * A page that writes _ga again whenever it is gone, for `ms`: each write is deleted once, the
+ * cookie is not there once the loop stops, and then nothing more happens (no further
+ * deletions, the background answers at once).
+ */
+export async function cookieRewrittenInALoop(s, { ms = 3000 } = {}) {
+  const { server, browser, page } = s;
+  await page.goto(server.url(HOSTS.burst));
+  const before = deletionCounts((await sitePanel(browser, 'burst.test')).view)._ga ?? 0;
+  const watcher = await browser.openExtensionPage('options.html');
+  try {
+    await watchCookieChanges(watcher, 'burst.test');
+    const writes = await page.evaluate(([name, ms]) => window.resetLoop(name, ms), ['_ga', ms]);
+    assert.ok(writes > 10, `the page wrote _ga ${writes} times`);
+    await waitFor(async () => !names(await browser.cookies('burst.test')).includes('_ga'), { timeout: 2000, what: '_ga gone after the loop' });
+    assert.equal(await page.evaluate(() => document.cookie.includes('_ga=')), false, 'the page does not see _ga');
+    const count = () => watcher.evaluate(() => window.cookieWatch.length);
+    const settledCount = await settled(count, { quiet: 500, what: 'the loop’s events to stop' });
+    const removed = (await cookieChanges(watcher)).filter(([removed, cause, name]) => removed && cause === 'explicit' && name === '_ga').length;
+    assert.equal(removed, writes, `each of ${writes} writes was deleted once (${removed} removals)`);
+    // No spinning: a second later nothing more has happened.
+    await page.wait(1000);
+    assert.equal(await count(), settledCount, 'no cookie events after the loop stopped');
+    const panelCount = deletionCounts((await sitePanel(browser, 'burst.test')).view)._ga ?? 0;
+    assert.equal(panelCount - before, writes, 'the panel counts each deletion');
+    const { ms: responseMs } = await timedRequest(watcher, { type: 'getPreferences' });
+    report(`${browser.name}.cookieRewriteLoop`, { ms, writes, deleted: removed, responseMs });
+    assert.ok(responseMs < 500, `the background answered in ${responseMs} ms`);
+  } finally {
+    await watcher.close();
+  }
+}
+
+/**
+ * Thirty sites with a generated heavy policy each (1,000 services, 5,000 cookies), visited one
+ * after another in one tab: the dynamic rules stay within the browser's limit, every site's
+ * rules block on its second visit (the server log), the rule book and a later choice are
+ * stored, and the first site, visited again after the background restarted, still blocks.
+ */
+export async function heavyPolicies(s) {
+  const { server, browser, page } = s;
+  const ext = await browser.openExtensionPage('options.html');
+  try {
+    const ruleCounts = [];
+    const readyMs = [];
+    const hasBlockRule = (rules, site) => rules.some((r) => r.action.type === 'block' && r.condition.initiatorDomains?.includes(site));
+    for (const site of HEAVY_SITES) {
+      const host = `www.${site}`;
+      const start = Date.now();
+      await page.goto(server.url(host));
+      await waitFor(async () => hasBlockRule(await browser.rules(), site), { timeout: 30000, interval: 100, what: `${site}'s block rule` });
+      readyMs.push(Date.now() - start);
+      server.clearLog();
+      await page.goto(server.url(host));
+      const from = (tracker) => server.requestsTo(tracker).filter((e) => e.path.endsWith(`from=${site}`));
+      assert.equal(from(HEAVY_DENIED_TRACKER).length, 0, `${site}: the denied tracker was blocked: ${log(server)}`);
+      assert.equal(from(HEAVY_ALLOWED_TRACKER).length, 1, `${site}: the allowed tracker loaded: ${log(server)}`);
+      const rules = await browser.rules();
+      ruleCounts.push(rules.length);
+      assert.ok(rules.length <= 5000, `${rules.length} dynamic rules after ${site}`);
+    }
+    const rules = await browser.rules();
+    const missing = HEAVY_SITES.filter((site) => !hasBlockRule(rules, site));
+    assert.deepEqual(missing, [], 'every heavy site still has its rules');
+    const sizes = rules.filter((r) => HEAVY_SITES.includes(r.condition.initiatorDomains?.[0])).map((r) => r.condition.requestDomains.length);
+    // What the background stored: the rule book with every site, and a choice made now.
+    const { ruleBook } = await stored(ext, 'ruleBook');
+    const booked = HEAVY_SITES.filter((site) => ruleBook?.sites?.[site]);
+    assert.equal(booked.length, HEAVY_SITES.length, `the stored rule book holds ${booked.length} of the heavy sites`);
+    const first = HEAVY_SITES[0];
+    await browser.request({ type: 'setCategory', site: first, category: 'marketing', choice: 'allow' });
+    const { prefs } = await stored(ext, 'prefs');
+    assert.equal(prefs?.sites?.[first]?.categories?.marketing, 'allow', 'a choice made after the heavy sites is stored');
+    const bytes = await ext.evaluate(() => chrome.storage.local.getBytesInUse?.(null).catch(() => null) ?? null);
+    // Stored policies are bounded (Chrome's storage.local holds 10 MB in all, and thirty of
+    // these policies are more than that): the choices and the rule book must always fit.
+    const records = await ext.evaluate(async () => {
+      const all = await chrome.storage.local.get(null);
+      const policies = Object.keys(all).filter((k) => k.startsWith('policy:'));
+      return { count: policies.length, bytes: policies.reduce((n, k) => n + JSON.stringify(all[k]).length, 0) };
+    });
+    assert.ok(records.bytes <= 6 * 1024 * 1024, `stored policy records take ${records.bytes} bytes`);
+
+    // The first site again, from a background that has only storage to go on.
+    await browser.suspendBackground();
+    server.clearLog();
+    await page.goto(server.url(`www.${first}`));
+    assert.equal(server.requestsTo(HEAVY_DENIED_TRACKER).length, 0, `${first}: blocked again: ${log(server)}`);
+    const view = await waitFor(async () => {
+      const v = (await sitePanel(browser, first)).view;
+      return v.source.kind === 'declared' ? v : null;
+    }, { what: `${first}'s policy back` });
+    assert.equal(view.categories.find((c) => c.id === 'marketing').choice, 'allow', 'the choice is in force');
+    await browser.request({ type: 'setCategory', site: first, category: 'marketing', choice: null });
+    report(`${browser.name}.heavyPolicies`, {
+      sites: HEAVY_SITES.length,
+      ruleCountAfterEachSite: ruleCounts,
+      requestDomainsPerRule: summary(sizes),
+      firstVisitToRulesMs: summary(readyMs),
+      storageLocalBytes: bytes,
+      storedPolicyRecords: records,
+      firstSiteRefetched: server.log.some((e) => under(e.host, first) && e.path === POLICY_PATH),
+    });
+  } finally {
+    await ext.close();
+  }
+}
+
+/**
+ * A policy that oversteps its site (www.claims.test): it lists another site (kaltiot.test) and
+ * its own domain as trackers, and declares kaltiot.test's cookies as its own statistics
+ * cookies. Its own domain is never blocked, its block rule is for its own pages only, the panel
+ * says what was ignored, and kaltiot.test's cookies and pages are untouched.
+ */
+export async function policyClaimsOtherSites(s) {
+  const { server, browser, page } = s;
+  await page.goto(server.url(HOSTS.kaltiot));
+  await waitFor(async () => {
+    const jar = names(await browser.cookies('kaltiot.test'));
+    return jar.includes('cw_lang') && jar.includes('visitor_note');
+  }, { what: 'kaltiot.test’s own cookies' });
+  const watcher = await browser.openExtensionPage('options.html');
+  try {
+    await watchCookieChanges(watcher, 'kaltiot.test');
+    const view = await visitUntilPolicy(s, HOSTS.claims, 'claims.test');
+    server.clearLog();
+    await page.goto(server.url(HOSTS.claims));
+    assert.ok(server.log.some((e) => e.host === HOSTS.claims && e.path === '/own.gif'), `the site’s own image loads: ${log(server)}`);
+    const rule = (await browser.rules()).find((r) => r.action.type === 'block' && r.condition.initiatorDomains?.includes('claims.test'));
+    assert.ok(rule, 'claims.test has a block rule');
+    assert.deepEqual(rule.condition.initiatorDomains, ['claims.test'], 'the rule applies to claims.test’s pages only');
+    assert.ok(!rule.condition.requestDomains.some((d) => under(d, 'claims.test')), `its own domain is not blocked: ${rule.condition.requestDomains}`);
+    const warnings = view.diagnostics.map((d) => d.message).join(' | ');
+    assert.match(warnings, /claims\.test belongs to the site claims\.test itself/);
+    assert.match(warnings, /kaltiot\.test is not part of claims\.test/);
+    const text = await panelText(browser, HOSTS.claims);
+    assert.match(text, /belongs to the site claims\.test itself/, 'the panel shows the warning');
+    assert.match(text, /kaltiot\.test is not part of claims\.test/, 'the panel shows the warning');
+
+    // kaltiot.test is untouched: its page loads, its cookies stay, nothing of it was removed.
+    server.clearLog();
+    await page.goto(server.url(HOSTS.kaltiot));
+    assert.ok(server.requestsTo('googletagmanager.test').length > 0, `kaltiot.test’s allowed requests load: ${log(server)}`);
+    await page.wait(300);
+    const jar = names(await browser.cookies('kaltiot.test'));
+    assert.ok(jar.includes('cw_lang') && jar.includes('visitor_note'), `kaltiot.test keeps its cookies: ${jar}`);
+    const removed = (await cookieChanges(watcher)).filter(([r, cause, name]) => r && cause === 'explicit' && ['cw_lang', 'visitor_note'].includes(name));
+    assert.deepEqual(removed, [], 'no cookie that claims.test declared was removed from kaltiot.test');
+    const kaltiot = (await sitePanel(browser, 'kaltiot.test')).view;
+    const cwLang = kaltiot.categories.flatMap((c) => c.services).flatMap((sv) => sv.cookies).find((r) => r.name === 'cw_lang');
+    assert.equal(cwLang?.category, 'functional', 'kaltiot.test’s own policy still describes cw_lang');
+  } finally {
+    await watcher.close();
+  }
+}
+
+/**
+ * A policy answer that starts at once and then never ends (a byte every 500 ms): the site stays
+ * in guessing mode while the background answers at once; after the 10 s deadline the fetch is
+ * cut off, the failure is stored and shown, and the server sees the connection closed.
+ */
+export async function policyThatNeverEnds(s) {
+  const { server, browser, page } = s;
+  server.setVariant('slowTrickle', true);
+  const ext = await browser.openExtensionPage('options.html');
+  try {
+    const before = policyRequests(server, 'slowpolicy.test').length;
+    const start = Date.now();
+    await page.goto(server.url(HOSTS.slowpolicy));
+    const during = [];
+    let view;
+    while (Date.now() - start < 20000) {
+      const { answer, ms } = await timedRequest(ext, { type: 'getSitePanel', site: 'slowpolicy.test' });
+      view = answer.view;
+      if (view.source.kind !== 'guessing') break;
+      during.push(ms);
+      await page.wait(500);
+    }
+    const failedAfterMs = Date.now() - start;
+    assert.equal(view.source.kind, 'invalid', `the failure is stored: ${JSON.stringify(view.source)}`);
+    const text = view.diagnostics.map((d) => d.message).join(' | ');
+    assert.match(text, /no complete answer within 10 s/, text);
+    assert.ok(failedAfterMs < 14000, `the site was given up on after ${failedAfterMs} ms`);
+    assert.ok(during.length >= 5, `guessing while the fetch hung (${during.length} checks)`);
+    const fetches = policyRequests(server, 'slowpolicy.test').slice(before);
+    assert.ok(fetches.length >= 1, 'the policy was asked for');
+    await waitFor(() => fetches.every((e) => e.closedAt), { timeout: 3000, what: 'the connections closed' });
+    for (const e of fetches) {
+      assert.equal(e.finished, false);
+      assert.ok(e.closedAt - start < 13000, `${e.host}: closed ${e.closedAt - start} ms after the visit`);
+    }
+    const panel = await panelText(browser, HOSTS.slowpolicy);
+    assert.match(panel, /no complete answer within 10 s/, 'the panel shows the failure');
+    await waitFor(async () => !names(await browser.cookies('slowpolicy.test')).includes('_ga'), { what: '_ga deleted by the known-cookie table' });
+    report(`${browser.name}.neverEndingPolicy`, { failedAfterMs, requests: fetches.length, responseMsWhileHanging: summary(during) });
+  } finally {
+    server.setVariant('slowTrickle', undefined);
+    await ext.close();
+  }
+}
+
+/**
+ * A 50 MB policy answer, streamed without Content-Length: the fetch stops reading past 512 KiB,
+ * the failure is shown, and the server sees the connection cut with most of the 50 MB unsent.
+ */
+export async function policyOf50MB(s) {
+  const { server, browser } = s;
+  const before = policyRequests(server, 'huge.test').length;
+  const view = await visitUntilPolicy(s, HOSTS.huge, 'huge.test', 'invalid', 30000);
+  const text = view.diagnostics.map((d) => d.message).join(' | ');
+  assert.match(text, /larger than 512 KiB/, text);
+  const fetches = policyRequests(server, 'huge.test').slice(before);
+  await waitFor(() => fetches.every((e) => e.closedAt), { timeout: 10000, what: 'the connections closed' });
+  for (const e of fetches) {
+    assert.equal(e.finished, false, `${e.host}: the whole answer was sent`);
+    assert.ok(e.bodyBytes < HUGE_BYTES / 4, `${e.host}: ${e.bodyBytes} bytes were sent before the connection closed`);
+  }
+  assert.ok(fetches.length <= 2, `the host and the registrable domain were asked once each: ${fetches.length} requests`);
+  assert.match(await panelText(browser, HOSTS.huge), /larger than 512 KiB/, 'the panel shows the failure');
+  // The failure is remembered: more visits do not fetch 50 MB again.
+  for (let i = 0; i < 2; i++) await s.page.goto(server.url(HOSTS.huge));
+  assert.equal(policyRequests(server, 'huge.test').length, before + fetches.length, 'no fetch on later visits');
+  report(`${browser.name}.policyOf50MB`, { requests: fetches.length, bytesSentBeforeCut: fetches.map((e) => e.bodyBytes) });
+}
+
+/**
+ * A policy that is different on every request (and says no-store, and answers after 300 ms):
+ * visits use the cached copy, two refreshes at once fetch at most twice, the site never falls
+ * back to guessing meanwhile, and the panel, the rules and the blocking all follow one version.
+ */
+export async function policyChangingOnEveryRequest(s) {
+  const { server, browser, page } = s;
+  await visitUntilPolicy(s, HOSTS.flipflop, 'flipflop.test');
+  const fetchedFirst = policyRequests(server, 'flipflop.test').length;
+  for (let i = 0; i < 3; i++) await page.goto(server.url(HOSTS.flipflop));
+  assert.equal(policyRequests(server, 'flipflop.test').length, fetchedFirst, 'visits use the cached policy');
+
+  const ext = await browser.openExtensionPage('options.html');
+  try {
+    const refresh = { type: 'refreshPolicy', site: 'flipflop.test', pageUrl: server.url(HOSTS.flipflop) };
+    const kinds = await ext.evaluate(async (refresh) => {
+      const kinds = [];
+      let done = false;
+      const both = Promise.all([chrome.runtime.sendMessage(refresh), chrome.runtime.sendMessage(refresh)]).then(() => (done = true));
+      while (!done) {
+        const answer = await chrome.runtime.sendMessage({ type: 'getSitePanel', site: 'flipflop.test' });
+        kinds.push(answer.view.source.kind);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await both;
+      return kinds;
+    }, refresh);
+    assert.ok(kinds.length > 2, `the panel was read during the refresh: ${kinds}`);
+    assert.deepEqual([...new Set(kinds)], ['declared'], `the site kept its policy during the refresh: ${kinds}`);
+    const refetched = policyRequests(server, 'flipflop.test').slice(fetchedFirst);
+    assert.ok(refetched.length >= 1 && refetched.length <= 2, `two refreshes fetched ${refetched.length} times`);
+
+    const view = (await sitePanel(browser, 'flipflop.test')).view;
+    const version = Number(/Flip version (\d+)/.exec(view.controller?.name ?? '')?.[1]);
+    assert.ok(refetched.some((e) => e.policyVersion === version), `the panel shows a version just fetched (${version})`);
+    const services = view.categories.flatMap((c) => c.services.map((sv) => sv.id));
+    assert.deepEqual(services, [`flip-${version}`], 'every part of the panel is of that version');
+    const rule = (await browser.rules()).find((r) => r.action.type === 'block' && r.condition.initiatorDomains?.includes('flipflop.test'));
+    assert.deepEqual(rule?.condition.requestDomains, [flipTracker(version)], 'the rules are of that version');
+    server.clearLog();
+    await page.goto(server.url(HOSTS.flipflop));
+    assert.equal(server.requestsTo(flipTracker(version)).length, 0, `that version’s tracker is blocked: ${log(server)}`);
+    const others = Array.from({ length: FLIP_VERSIONS }, (_, i) => i + 1).filter((n) => n !== version);
+    assert.ok(others.every((n) => server.requestsTo(flipTracker(n)).length === 1), `the other versions’ trackers load: ${log(server)}`);
+    const text = await panelText(browser, HOSTS.flipflop);
+    assert.ok(text.includes(`Flip version ${version}`) && !others.some((n) => text.includes(`Flip service ${n}`)), text);
+    assert.equal(policyRequests(server, 'flipflop.test').length, fetchedFirst + refetched.length, 'no fetch after the refresh');
+  } finally {
+    await ext.close();
+  }
+}
+
+/**
+ * Two extension pages change different choices at the same time: the panel (popup.html?tab=ID)
+ * sends site choices through the protocol while the options page changes its own global choices
+ * through its controls and sends more site choices; afterwards the stored preferences hold every
+ * change.
+ */
+export async function concurrentChoicesFromTwoPages(s) {
+  const { browser } = s;
+  await seedSiteTab(s);
+  const original = (await browser.request({ type: 'getPreferences' })).preferences;
+  const [tab] = await browser.tabs(KALTIOT_TAB);
+  const options = await browser.openExtensionPage('options.html');
+  const popup = await browser.openExtensionPage(`popup.html?tab=${tab.id}`);
+  try {
+    await options.waitForSelector('body[data-ready="true"]');
+    await popup.waitForSelector('body[data-ready="true"]');
+    const categories = ['necessary', 'functional', 'statistics', 'marketing'];
+    const changes = (prefix) =>
+      Array.from({ length: 20 }, (_, i) => {
+        const site = `${prefix}${String(i).padStart(2, '0')}.test`;
+        if (i % 5 === 4) return { type: 'setPaused', site, paused: true };
+        if (i % 5 === 3) return { type: 'setService', site, service: `svc-${i}`, choice: 'allow' };
+        return { type: 'setCategory', site, category: categories[i % 4], choice: i % 2 ? 'allow' : 'deny' };
+      });
+    // The options page's own controls, set one after another without waiting for the answers:
+    // the last value of each is what must be stored.
+    const controls = [
+      ['default-marketing', true], ['default-statistics', true], ['undeclared-delete', true], ['act-without-policy', false], ['global-privacy-control', false],
+      ['default-marketing', false], ['default-statistics', false], ['undeclared-keep', true], ['act-without-policy', true], ['global-privacy-control', true],
+      ['default-marketing', true], ['default-statistics', true], ['undeclared-delete', true], ['act-without-policy', false], ['global-privacy-control', false],
+      ['default-marketing', false], ['default-statistics', true], ['undeclared-keep', true], ['act-without-policy', false], ['undeclared-delete', true],
+    ];
+    const fromOptions = changes('optionsside');
+    const fromPopup = changes('panelside');
+    await options.evaluate(([messages, controls]) => {
+      window.concurrent = (async () => {
+        const sent = Promise.all(messages.map((m) => chrome.runtime.sendMessage(m)));
+        for (const [id, on] of controls) {
+          const input = document.getElementById(id);
+          input.checked = on;
+          input.dispatchEvent(new Event('change', { bubbles: true }));
+          await new Promise((r) => setTimeout(r, 1));
+        }
+        return sent;
+      })();
+      return true;
+    }, [fromOptions, controls]);
+    const answers = await popup.evaluate((messages) => Promise.all(messages.map((m) => chrome.runtime.sendMessage(m))), fromPopup);
+    const optionAnswers = await options.evaluate(async () => [...(await window.concurrent)]);
+    assert.ok([...answers, ...optionAnswers].every((a) => a.type === 'done'), JSON.stringify([...answers, ...optionAnswers]));
+    await options.waitForSelector('body[data-ready="true"]');
+    await new Promise((r) => setTimeout(r, 300));
+
+    const { prefs } = await stored(options, 'prefs');
+    const lost = [];
+    for (const m of [...fromOptions, ...fromPopup]) {
+      const site = prefs.sites?.[m.site];
+      const ok =
+        m.type === 'setPaused' ? site?.paused === true
+        : m.type === 'setService' ? site?.services?.[m.service] === m.choice
+        : site?.categories?.[m.category] === m.choice;
+      if (!ok) lost.push(`${m.type} ${m.site}`);
+    }
+    const final = Object.fromEntries(controls);
+    const undeclared = controls.filter(([id]) => id.startsWith('undeclared-')).at(-1)[0].slice('undeclared-'.length);
+    const expected = {
+      'default marketing': [prefs.defaults?.marketing, final['default-marketing'] ? 'allow' : 'deny'],
+      'default statistics': [prefs.defaults?.statistics, final['default-statistics'] ? 'allow' : 'deny'],
+      undeclared: [prefs.undeclared, undeclared],
+      'act without policy': [prefs.actWithoutPolicy, final['act-without-policy']],
+      'global privacy control': [prefs.globalPrivacyControl, final['global-privacy-control']],
+    };
+    for (const [what, [got, want]] of Object.entries(expected)) if (got !== want) lost.push(`${what} (${got}, not ${want})`);
+    assert.deepEqual(lost, [], `changes lost: ${lost.join(', ')}`);
+    const answered = (await browser.request({ type: 'getPreferences' })).preferences;
+    assert.deepEqual(answered, prefs, 'the background holds what it stored');
+  } finally {
+    await popup.close();
+    await options.close();
+    await browser.request({ type: 'setPreferences', preferences: original });
+  }
+}
+
+/**
+ * Damaged and foreign data in chrome.storage (wrong types in the choices of an older version,
+ * truncated JSON for the rule book and a policy record, records of the wrong shape or site,
+ * garbage in the session counters): a restarted background starts, keeps what it can read,
+ * uses defaults for the rest, tells the visitor once on the options page, and enforces.
+ */
+export async function damagedStorageIsTolerated(s) {
+  const { server, browser, page } = s;
+  const original = (await browser.request({ type: 'getPreferences' })).preferences;
+  const ext = await browser.openExtensionPage('options.html');
+  try {
+    await ext.evaluate(async () => {
+      await chrome.storage.local.set({
+        prefs: {
+          version: 1,
+          defaults: { statistics: 'perhaps', marketing: false, functional: true },
+          deleteUndeclared: 'sometimes',
+          actWithoutPolicy: 'yes',
+          sites: { 'kaltiot.test': { allow: { marketing: true } }, 'nopolicy.test': { paused: 'very' }, 'not a site': 42 },
+        },
+        ruleBook: '{"sites":{"kaltiot.test":{"slot":0,"lastUs',
+        'policy:kaltiot.test': '{"site":"kaltiot.test","source":{"url":"http://www.kal',
+        'policy:nopolicy.test': { site: 'evil.test', outcome: { kind: 'notPublished' }, fetchedAt: 'yesterday' },
+        'policy:burst.test': [1, 2, 3],
+        cookieStores: 'not a list',
+      });
+      await chrome.storage.session.set({ tabs: 'garbage', deleted: { 'kaltiot.test': { _ga: 'many' } } });
+    });
+    await ext.close();
+    await browser.suspendBackground();
+
+    const answer = await browser.request({ type: 'getPreferences' });
+    assert.equal(answer.type, 'preferences', `the background started: ${JSON.stringify(answer)}`);
+    const prefs = answer.preferences;
+    assert.equal(prefs.sites['kaltiot.test']?.categories?.marketing, 'allow', 'a readable site choice of the older version is kept');
+    assert.equal(prefs.defaults.functional, 'allow', 'a readable default is kept');
+    assert.equal(prefs.defaults.marketing, 'deny');
+    assert.equal(prefs.defaults.statistics, 'deny', 'an unreadable default is the default');
+    assert.equal(prefs.undeclared, 'keep');
+    assert.equal(prefs.actWithoutPolicy, true);
+    const repairs = answer.repairs.join(' | ');
+    assert.match(repairs, /statistics/, repairs);
+
+    // Told once: the options page shows the repairs; after the next restart they are gone.
+    const options = await browser.openExtensionPage('options.html');
+    await options.waitForSelector('body[data-ready="true"]');
+    assert.equal(await options.count('#options-repairs'), 1, 'the options page tells the visitor');
+    assert.match(await options.text('#options-repairs'), /statistics/);
+    await options.close();
+
+    // Enforcement: the first visit finds the policy again (its record was unreadable), the
+    // second is blocked and the denied cookies go.
+    await visitUntilPolicy(s, HOSTS.kaltiot, 'kaltiot.test');
+    server.clearLog();
+    await page.goto(server.url(HOSTS.kaltiot));
+    assert.equal(trackerHits(server), 0, `trackers blocked: ${log(server)}`);
+    await waitFor(async () => !names(await browser.cookies('kaltiot.test')).includes('_ga'), { what: '_ga deleted' });
+    const check = await browser.openExtensionPage('options.html');
+    const { ruleBook, 'policy:kaltiot.test': record } = await stored(check, ['ruleBook', 'policy:kaltiot.test']);
+    assert.equal(typeof ruleBook?.sites?.['kaltiot.test']?.slot, 'number', `the rule book is whole again: ${JSON.stringify(ruleBook)}`);
+    assert.equal(record?.site, 'kaltiot.test', 'the policy record is whole again');
+    await check.close();
+
+    await browser.suspendBackground();
+    const later = await browser.request({ type: 'getPreferences' });
+    assert.deepEqual(later.repairs, [], 'the repairs are told once');
+  } finally {
+    await browser.request({ type: 'setPreferences', preferences: original });
+  }
+}
+
+/**
+ * Chromium: an update of the extension (the same folder loaded again with a new version, as an
+ * update from the store replaces the extension): choices, the cached policy and the rules are
+ * kept, and enforcement goes on. (Firefox: the temporary reinstall scenario.)
+ */
+export async function choicesSurviveUpdate(s) {
+  const { server, browser, page } = s;
+  await browser.request({ type: 'setCategory', site: 'kaltiot.test', category: 'marketing', choice: 'allow' });
+  await browser.request({ type: 'setPaused', site: 'burst.test', paused: true });
+  try {
+    const before = (await browser.rules()).filter((r) => r.condition.initiatorDomains?.includes('kaltiot.test'));
+    assert.ok(before.length > 0, 'kaltiot.test has rules before the update');
+    const updateMs = await browser.updateExtension('0.1.1');
+    const prefs = (await browser.request({ type: 'getPreferences' })).preferences;
+    assert.equal(prefs.sites['kaltiot.test']?.categories?.marketing, 'allow', 'a category choice survived');
+    assert.equal(prefs.sites['burst.test']?.paused, true, 'a pause survived');
+    const after = (await browser.rules()).filter((r) => r.condition.initiatorDomains?.includes('kaltiot.test'));
+    assert.deepEqual(after, before, 'the site’s rules are kept');
+    server.clearLog();
+    await page.goto(server.url(HOSTS.kaltiot));
+    assert.equal(trackerHits(server), 0, `trackers blocked after the update: ${log(server)}`);
+    assert.equal(server.log.filter((e) => POLICY_PATHS.includes(e.path)).length, 0, 'the cached policy was used');
+    const [t] = await measureDeletion(page, '_ga', 1);
+    assert.ok(t >= 0, '_ga is deleted after the update');
+    report(`${browser.name}.extensionUpdateMs`, updateMs);
+  } finally {
+    await browser.request({ type: 'setCategory', site: 'kaltiot.test', category: 'marketing', choice: null });
+    await browser.request({ type: 'setPaused', site: 'burst.test', paused: false });
+  }
 }
