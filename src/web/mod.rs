@@ -678,6 +678,21 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: 
     } else {
         None
     };
+    // Another look may have finished while this one was reading the record: check again
+    // against what is in memory now, under the guard.
+    let latest = with(|s| s.policy(site)).flatten();
+    let wanted: Vec<Candidate> = wanted
+        .into_iter()
+        .filter(|c| {
+            why == Discovery::Refresh
+                || latest
+                    .as_ref()
+                    .is_none_or(|l| l.record.should_fetch(c, now()))
+        })
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
     let started = js_sys::Date::now();
     let mut result: Option<PolicyRecord> = None;
     for candidate in wanted {
