@@ -12,6 +12,7 @@
 //   browser.openPanel(urlPattern)     popup.html?tab=ID for the tab showing urlPattern, rendered
 //   browser.openExtensionPage(path)   a page of the extension (options.html…) in a new tab, as a
 //                                     page whose evaluate() may use chrome.* (storage, cookies)
+//   browser.updateExtension(version)  Chromium only: the same extension loaded again, newer
 //   browser.suspendBackground()       Chromium: stop the service worker; Firefox: let the event
 //                                     page go idle until Firefox suspends it
 //   browser.close()
