@@ -140,8 +140,8 @@ pub fn storage_get_many(
     call(promise)
 }
 
-/// Every key of `chrome.storage.local` that starts with `prefix`.
-pub async fn local_keys(prefix: &str) -> Vec<String> {
+/// Every item of `chrome.storage.local` whose key starts with `prefix`, from one read.
+pub async fn local_items(prefix: &str) -> Vec<(String, JsValue)> {
     let Ok(items) = call(local_get(&JsValue::NULL)).await else {
         return Vec::new();
     };
@@ -149,6 +149,10 @@ pub async fn local_keys(prefix: &str) -> Vec<String> {
         .iter()
         .filter_map(|k| k.as_string())
         .filter(|k| k.starts_with(prefix))
+        .map(|k| {
+            let value = get(&items, &k);
+            (k, value)
+        })
         .collect()
 }
 

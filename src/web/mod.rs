@@ -93,7 +93,11 @@ pub async fn start() -> Result<(), JsValue> {
             adopted.len()
         ));
     }
-    let policy_index = load_policy_index(get(&local, keys::POLICY_INDEX)).await;
+    let stored_index = get(&local, keys::POLICY_INDEX);
+    // Without a stored index (an earlier version's storage) it is made from the records once,
+    // and stored, so later starts do not read every record again.
+    let index_rebuilt = stored_index.is_undefined();
+    let policy_index = load_policy_index(stored_index).await;
     let repaired = !repairs.is_empty();
     with(|s| {
         s.prefs = prefs;
@@ -110,6 +114,9 @@ pub async fn start() -> Result<(), JsValue> {
     }
     if book_damage > 0 || !adopted.is_empty() {
         persist(Record::RuleBook).await;
+    }
+    if index_rebuilt {
+        persist(Record::PolicyIndex).await;
     }
     reconcile_rules().await;
     if !swept {
@@ -649,19 +656,32 @@ enum Discovery {
 /// what is cached is fresh and not outranked, then applies it. The candidates share one
 /// deadline ([`discovery::FETCH_TIMEOUT_MS`]), so a site that never answers is given up on in
 /// 10 s, not 10 s per place.
+/// The candidates worth fetching given the record in force: all of them for a refresh, else
+/// those [`PolicyRecord::should_fetch`] allows.
+fn still_wanted(
+    candidates: Vec<Candidate>,
+    current: Option<&Loaded>,
+    why: Discovery,
+) -> Vec<Candidate> {
+    candidates
+        .into_iter()
+        .filter(|c| {
+            why == Discovery::Refresh || current.is_none_or(|l| l.record.should_fetch(c, now()))
+        })
+        .collect()
+}
+
 async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: Discovery) {
     let current = policy_of(site).await;
     touch_policy(site).await;
-    let wanted: Vec<Candidate> = candidates
-        .into_iter()
-        .filter(|c| discovery::may_fetch(&c.url, page_url))
-        .filter(|c| {
-            why == Discovery::Refresh
-                || current
-                    .as_ref()
-                    .is_none_or(|l| l.record.should_fetch(c, now()))
-        })
-        .collect();
+    let wanted = still_wanted(
+        candidates
+            .into_iter()
+            .filter(|c| discovery::may_fetch(&c.url, page_url))
+            .collect(),
+        current.as_deref(),
+        why,
+    );
     if wanted.is_empty() {
         if current.is_some() {
             apply_rules(site).await;
@@ -681,15 +701,7 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: 
     // Another look may have finished while this one was reading the record: check again
     // against what is in memory now, under the guard.
     let latest = with(|s| s.policy(site)).flatten();
-    let wanted: Vec<Candidate> = wanted
-        .into_iter()
-        .filter(|c| {
-            why == Discovery::Refresh
-                || latest
-                    .as_ref()
-                    .is_none_or(|l| l.record.should_fetch(c, now()))
-        })
-        .collect();
+    let wanted = still_wanted(wanted, latest.as_deref(), why);
     if wanted.is_empty() {
         return;
     }
@@ -783,13 +795,10 @@ async fn load_policy_index(stored: JsValue) -> BTreeMap<Site, IndexEntry> {
         }
     }
     let mut index = BTreeMap::new();
-    for key in browser::local_keys("policy:").await {
+    for (key, value) in browser::local_items("policy:").await {
         let Some(site) = Site::of_host(&key["policy:".len()..]) else {
             continue;
         };
-        let value = storage_get(Area::Local, &key)
-            .await
-            .unwrap_or(JsValue::UNDEFINED);
         let bytes = js_sys::JSON::stringify(&value)
             .ok()
             .and_then(|t| t.as_string())
