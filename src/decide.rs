@@ -144,6 +144,21 @@ pub enum Reason {
     },
     /// The site has a policy, and the cookie is not in it.
     Undeclared,
+    /// The site has a policy that leaves the cookie out, and the known-cookie table knows it:
+    /// it is decided by its common category, as on a site without a policy (a declaration
+    /// that omits a known tracker cookie must not make it welcome), and still reported as
+    /// undeclared.
+    #[serde(rename_all = "camelCase")]
+    UndeclaredKnown {
+        /// Its category per the table.
+        category: CategoryId,
+        /// The platform that sets it, per the table.
+        platform: String,
+        /// The visitor's choice.
+        choice: Choice,
+        /// Where the choice came from.
+        source: ChoiceSource,
+    },
     /// No policy: the known-cookie table says what it is.
     #[serde(rename_all = "camelCase")]
     Inferred {
@@ -188,6 +203,16 @@ impl fmt::Display for Reason {
                 whose(choice, source)
             ),
             Reason::Undeclared => f.write_str("not declared in the site's policy"),
+            Reason::UndeclaredKnown {
+                category,
+                platform,
+                choice,
+                source,
+            } => write!(
+                f,
+                "not declared in the site's policy; commonly {category} ({platform}), {}",
+                whose(choice, source)
+            ),
             Reason::Inferred {
                 category,
                 platform,
@@ -283,19 +308,13 @@ pub fn decide(cookie: &Cookie, ctx: &Context<'_>, now: u64) -> Decision {
                         },
                     )
                 }
-                None => match ctx.prefs.undeclared {
-                    UndeclaredAction::Keep => Decision::keep(Reason::Undeclared),
-                    UndeclaredAction::Delete => Decision {
-                        verdict: Verdict::Delete,
-                        reason: Reason::Undeclared,
-                    },
-                },
+                None => undeclared(cookie, ctx),
             }
         }
         SitePolicy::None if !ctx.prefs.act_without_policy => {
             Decision::keep(Reason::NoPolicyNotActing)
         }
-        SitePolicy::None => match ctx.known.lookup(&cookie.name, &cookie.domain) {
+        SitePolicy::None => match ctx.known.guess(&cookie.name, &cookie.domain) {
             Some(known) => {
                 let (choice, source) = ctx.prefs.choice(ctx.site, known.category, None);
                 Decision::new(
@@ -310,5 +329,37 @@ pub fn decide(cookie: &Cookie, ctx: &Context<'_>, now: u64) -> Decision {
             }
             None => Decision::keep(Reason::Unknown),
         },
+    }
+}
+
+/// A cookie the site's policy leaves out. The visitor's "delete undeclared cookies" deletes it;
+/// otherwise a cookie the known-cookie table knows is decided by its common category (unless
+/// the visitor chose not to act on guesses), and anything else is kept and reported.
+fn undeclared(cookie: &Cookie, ctx: &Context<'_>) -> Decision {
+    if ctx.prefs.undeclared == UndeclaredAction::Delete {
+        return Decision {
+            verdict: Verdict::Delete,
+            reason: Reason::Undeclared,
+        };
+    }
+    let known = ctx
+        .prefs
+        .act_without_policy
+        .then(|| ctx.known.guess(&cookie.name, &cookie.domain))
+        .flatten();
+    match known {
+        Some(known) => {
+            let (choice, source) = ctx.prefs.choice(ctx.site, known.category, None);
+            Decision::new(
+                choice,
+                Reason::UndeclaredKnown {
+                    category: known.category,
+                    platform: known.platform.clone(),
+                    choice,
+                    source,
+                },
+            )
+        }
+        None => Decision::keep(Reason::Undeclared),
     }
 }

@@ -178,6 +178,14 @@ impl KnownCookies {
         self.table().lookup(name, cookie_domain)
     }
 
+    /// What a cookie is taken to be when no declaration says: the entry that decides a cookie
+    /// `name` on `cookie_domain` on a site without a policy, or one that leaves it out. Every
+    /// decision that rests on the table goes through here, so what counts as evidence is
+    /// decided in one place.
+    pub fn guess(&self, name: &str, cookie_domain: &str) -> Option<&KnownCookie> {
+        self.lookup(name, cookie_domain)
+    }
+
     /// Every entry, in table order.
     pub fn iter(&self) -> impl Iterator<Item = &KnownCookie> {
         self.table().entries.iter()

@@ -454,9 +454,9 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
             if claimed[i] {
                 continue;
             }
+            // Not declared: what the panel says of it (and what decides it) is the guess.
             let base = inferred_row(cookie, input.known);
             let mut row = observed_row(cookie, base);
-            row.inferred = false;
             row.findings = audit_cookie(cookie, compiled, input.known, input.now)
                 .into_iter()
                 .map(FindingView::from)
@@ -502,9 +502,6 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         row.domain = None;
         row.status = Status::Deleted;
         row.deleted_count = *times;
-        if compiled.is_some() {
-            row.inferred = false;
-        }
         other_cookies.push(row);
     }
 
@@ -549,7 +546,7 @@ fn declared_row(
 }
 
 fn inferred_row(cookie: &Cookie, known: &KnownCookies) -> CookieRow {
-    let k = known.lookup(&cookie.name, &cookie.domain);
+    let k = known.guess(&cookie.name, &cookie.domain);
     CookieRow {
         name: cookie.name.clone(),
         domain: Some(cookie.domain.clone()),

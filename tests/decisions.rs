@@ -55,6 +55,16 @@ fn summary(verdict: Verdict, reason: &Reason) -> String {
             ..
         } => format!("declared {} {service_id} {}", category.id(), source(s)),
         Reason::Undeclared => "undeclared".into(),
+        Reason::UndeclaredKnown {
+            category,
+            platform,
+            source: s,
+            ..
+        } => format!(
+            "undeclared-known {} {platform} {}",
+            category.id(),
+            source(s)
+        ),
         Reason::Inferred {
             category,
             platform,
@@ -102,8 +112,32 @@ fn decisions_on_a_declared_site() {
         ),
         (
             "undeclared is kept and flagged",
+            cookie("visitor_note", "www.kaltiot.com"),
+            none,
+            "keep undeclared",
+        ),
+        (
+            "an undeclared known cookie follows its common category: functional, kept",
             cookie("PHPSESSID", "www.kaltiot.com"),
             none,
+            "keep undeclared-known functional PHP.net default",
+        ),
+        (
+            "an undeclared known tracker cookie follows its common category: marketing, deleted",
+            cookie("_fbp", ".kaltiot.com"),
+            none,
+            "delete undeclared-known marketing Facebook default",
+        ),
+        (
+            "an undeclared known tracker cookie allowed on the site",
+            cookie("_fbp", ".kaltiot.com"),
+            |p, s| p.set_category(s, CategoryId::Marketing, Some(Choice::Allow)),
+            "keep undeclared-known marketing Facebook site-category",
+        ),
+        (
+            "not acting on guesses: an undeclared known cookie is only reported",
+            cookie("_fbp", ".kaltiot.com"),
+            |p, _| p.act_without_policy = false,
             "keep undeclared",
         ),
         (
@@ -182,6 +216,57 @@ fn decisions_on_a_declared_site() {
             "{name}"
         );
     }
+}
+
+/// Regression (issue 10, security 1): a declaration, even an empty one, must not switch off what
+/// is known. A tracker that publishes `"services": []` keeps none of its known cookies, and a
+/// first party that leaves out `_ga` does not keep it either; both are still undeclared.
+#[test]
+fn an_empty_declaration_does_not_make_known_trackers_welcome() {
+    let policy = compiled(
+        br#"{"version": 1, "site": "tracker.example", "services": []}"#,
+        "tracker.example",
+    );
+    let site = policy.policy().site.clone();
+    let prefs = Preferences::default();
+    let ctx = Context {
+        site: &site,
+        policy: SitePolicy::Declared(&policy),
+        prefs: &prefs,
+        known: KnownCookies::bundled(),
+    };
+    let cases = [
+        ("_fbp", "delete undeclared-known marketing Facebook default"),
+        (
+            "_ga",
+            "delete undeclared-known statistics Google Analytics default",
+        ),
+        (
+            "_gcl_au",
+            "delete undeclared-known marketing Google default",
+        ),
+        ("my_own_cookie", "keep undeclared"),
+    ];
+    for (name, expected) in cases {
+        let decision = decide(&cookie(name, ".tracker.example"), &ctx, NOW);
+        assert_eq!(
+            summary(decision.verdict, &decision.reason),
+            expected,
+            "{name}"
+        );
+    }
+    let audit = cookie_warden::audit::audit_cookie(
+        &cookie("_fbp", ".tracker.example"),
+        &policy,
+        KnownCookies::bundled(),
+        NOW,
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|f| matches!(f, cookie_warden::audit::Finding::Undeclared { .. })),
+        "still reported as undeclared: {audit:?}"
+    );
 }
 
 #[test]
