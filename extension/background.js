@@ -37,9 +37,11 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 
-// The same message protocol, callable in the worker itself (the demo and the tests use it).
+// The same message protocol, callable in the worker itself (the demo and the tests use it): the
+// sender is the background's own page.
+const self_ = { id: chrome.runtime.id, url: location.href };
 globalThis.cookieWarden = {
   ready,
   marks,
-  request: (message) => ready.then(() => engine.onMessage(message, {})),
+  request: (message) => ready.then(() => engine.onMessage(message, self_)),
 };

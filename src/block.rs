@@ -375,7 +375,7 @@ impl RuleBook {
         let mut dropped = 0;
         let mut used = BTreeSet::new();
         for (name, entry) in sites {
-            let site = Site::of_host(name).filter(|s| s.as_str() == name);
+            let site = Site::parse(name);
             let info = serde_json::from_value::<SlotInfo>(entry.clone()).ok();
             match (site, info) {
                 (Some(site), Some(info))
@@ -401,7 +401,7 @@ impl RuleBook {
             }
             let slot = (rule.id - FIRST_SITE_RULE_ID) / RULES_PER_SITE;
             let site = match rule.condition.initiator_domains.as_deref() {
-                Some([one]) => Site::of_host(one).filter(|s| s.as_str() == one),
+                Some([one]) => Site::parse(one),
                 _ => None,
             };
             let Some(site) = site else { continue };

@@ -1,9 +1,14 @@
-//! Policy discovery, as plain decisions: where to look for a site's policy, in what order of
-//! precedence, whether a fetched answer is acceptable, how long to keep it, and what is cached.
+//! Policy discovery, as plain decisions: where to look for a site's policy, which of the places
+//! a page names may be asked at all, in what order of precedence, whether a fetched answer is
+//! acceptable, how long to keep it, and what is cached.
 //!
-//! The order (highest first): a `<link rel="cookie-policy">` in the page, a `Link` header on the
-//! page, `/.well-known/cookie-policy.json` on the page's host, then on its registrable domain. A
-//! source found later replaces one of lower precedence. This module builds URLs and judges
+//! The site's own places outrank what a page's content names: a `Link` header on the page (set
+//! by the site's server), `/.well-known/cookie-policy.json` on the page's host, then on its
+//! registrable domain, and only then a `<link rel="cookie-policy">` in the page (which any
+//! script or injected markup in the page can add). Whatever the source, a valid document beats
+//! a failed or invalid answer ([`PolicyRecord::replaces`]). A place the page names (header or
+//! link) must be on the page's own host, and no place is asked that is an IP address,
+//! `localhost`, or on another site ([`check_candidate`]). This module builds URLs and judges
 //! answers; the web layer does the fetching.
 
 use crate::diag::Diagnostic;
@@ -30,18 +35,29 @@ pub mod ttl {
     pub const FAILURE: u64 = 3600;
 }
 
-/// Where a policy was found, in increasing order of precedence.
+/// Where a policy was found, in increasing order of precedence: what the page's content names
+/// ranks lowest, the site's own places above it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SourceKind {
+    /// A `<link rel="cookie-policy">` element in the page: page content, which third-party
+    /// scripts and injected markup can add, so it is used only where the site's own places
+    /// have nothing valid.
+    LinkElement,
     /// `/.well-known/cookie-policy.json` on the registrable domain.
     WellKnownSite,
     /// `/.well-known/cookie-policy.json` on the page's host.
     WellKnownHost,
-    /// A `Link: <...>; rel="cookie-policy"` header on the page.
+    /// A `Link: <...>; rel="cookie-policy"` header on the page, set by the site's server.
     LinkHeader,
-    /// A `<link rel="cookie-policy">` element in the page.
-    LinkElement,
+}
+
+impl SourceKind {
+    /// Whether the page names this place itself (a header or a link element), rather than it
+    /// being one of the well-known places tried for every site.
+    pub fn is_named_by_page(self) -> bool {
+        matches!(self, SourceKind::LinkHeader | SourceKind::LinkElement)
+    }
 }
 
 /// A place to fetch a policy from.
@@ -175,6 +191,85 @@ pub fn may_fetch(policy_url: &str, page_url: &str) -> bool {
     policy_url.starts_with("http://") && page_url.starts_with("http://")
 }
 
+/// Why a place is not asked at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Refusal {
+    /// Not http(s), or plain http for an https page.
+    #[error("{url} is not an https URL (or http for an http page)")]
+    Scheme {
+        /// The place.
+        url: String,
+    },
+    /// An IP address or `localhost`: a page must not make the extension send requests into
+    /// the visitor's own network.
+    #[error("{url} is an IP address or localhost")]
+    LocalAddress {
+        /// The place.
+        url: String,
+    },
+    /// On another site than the page.
+    #[error("{url} is not on {site}")]
+    OtherSite {
+        /// The place.
+        url: String,
+        /// The page's site.
+        site: String,
+    },
+    /// A place the page names that is not on the page's own host.
+    #[error("{url} is not on the page's host {host}")]
+    OtherHost {
+        /// The place.
+        url: String,
+        /// The page's host.
+        host: String,
+    },
+}
+
+/// Checks a place before anything is sent to it, for a page at `page_url`: http(s) (plain http
+/// only for a plain-http page), a host name that is not an IP address or `localhost`, on the
+/// page's site, and, for a place the page names itself (a `Link` header or element), on the
+/// page's own host.
+pub fn check_candidate(candidate: &Candidate, page_url: &str) -> Result<(), Refusal> {
+    let url = &candidate.url;
+    if !may_fetch(url, page_url) {
+        return Err(Refusal::Scheme { url: url.clone() });
+    }
+    let host = host_of_url(url).map(str::to_ascii_lowercase);
+    let page_host = host_of_url(page_url).map(str::to_ascii_lowercase);
+    let (Some(host), Some(page_host)) = (host, page_host) else {
+        return Err(Refusal::Scheme { url: url.clone() });
+    };
+    if is_local_address(&host) || is_local_address(&page_host) {
+        return Err(Refusal::LocalAddress { url: url.clone() });
+    }
+    let site = Site::of_host(&host);
+    let page_site = Site::of_host(&page_host);
+    if site.is_none() || site != page_site {
+        return Err(Refusal::OtherSite {
+            url: url.clone(),
+            site: page_site.map_or(page_host.clone(), |s| s.to_string()),
+        });
+    }
+    if candidate.kind.is_named_by_page() && host != page_host {
+        return Err(Refusal::OtherHost {
+            url: url.clone(),
+            host: page_host,
+        });
+    }
+    Ok(())
+}
+
+/// Whether `host` (lowercase, as in a URL) is an IP literal or a `localhost` name.
+fn is_local_address(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    host.starts_with('[')
+        || host.parse::<std::net::Ipv4Addr>().is_ok()
+        || host.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        || host == "localhost"
+        || host.ends_with(".localhost")
+}
+
 /// The cache lifetime for a `Cache-Control` header: `max-age` clamped to [1 h, 7 days], 24 h
 /// without one.
 pub fn cache_ttl(cache_control: Option<&str>) -> u64 {
@@ -220,6 +315,12 @@ pub enum FetchProblem {
     /// Over 512 KiB.
     #[error("{url} is larger than 512 KiB")]
     TooLarge {
+        /// Where.
+        url: String,
+    },
+    /// Answered with a redirect, which is not followed: a policy is read only where it is named.
+    #[error("{url} redirects elsewhere; Cookie Warden reads a policy only where it is named and does not follow redirects")]
+    Redirected {
         /// Where.
         url: String,
     },
@@ -285,9 +386,9 @@ pub fn check_head(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    let is_json = media == "application/json"
-        || (media.starts_with("application/") && media.ends_with("+json"));
-    if !is_json {
+    // JSON only: not HTML, and not the many other `+json` types (JSON-LD, problem reports)
+    // that a site may serve for other purposes.
+    if media != "application/json" {
         return Err(FetchProblem::ContentType {
             url: url.to_owned(),
             content_type: if media.is_empty() {
@@ -319,6 +420,17 @@ pub struct PolicyRecord {
     pub expires_at: u64,
     /// What was found.
     pub outcome: Outcome,
+}
+
+/// How good a record's answer is, in increasing order ([`PolicyRecord::quality`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Quality {
+    /// A failure, or nothing found.
+    Nothing,
+    /// A document that is invalid or could not be read.
+    Invalid,
+    /// A valid policy.
+    Valid,
 }
 
 /// What a fetch found.
@@ -401,25 +513,69 @@ impl PolicyRecord {
         now < self.expires_at
     }
 
+    /// How good the answer is, whatever its source: a valid document beats an invalid or
+    /// unreadable one, which beats a failure or nothing found.
+    pub fn quality(&self) -> Quality {
+        match &self.outcome {
+            Outcome::Document { valid: true, .. } => Quality::Valid,
+            Outcome::Document { .. } | Outcome::Unreadable { .. } => Quality::Invalid,
+            Outcome::Failed { .. } | Outcome::NotPublished => Quality::Nothing,
+        }
+    }
+
+    /// Whether the answer says for certain that no usable policy is there (nothing found, an
+    /// invalid document), rather than that the site could not be asked (a network error, a
+    /// time-out, a server error).
+    fn is_definitive(&self) -> bool {
+        match &self.outcome {
+            Outcome::Failed { problem } => matches!(problem, FetchProblem::NotFound { .. }),
+            _ => true,
+        }
+    }
+
+    /// Where the answer came from (nothing found anywhere ranks lowest).
+    fn rank(&self) -> Option<SourceKind> {
+        self.source.as_ref().map(|c| c.kind)
+    }
+
+    /// Whether this newly fetched record should replace `current` at `now`.
+    ///
+    /// A better answer always replaces a worse one, whatever its source: a valid document
+    /// beats a failure or an invalid document from any place, so nothing a page names (and no
+    /// broken answer) can take a valid policy away. A worse answer replaces a valid policy only
+    /// once that policy is stale and only if it is definitive (the policy is gone, or the
+    /// document is now invalid); a stale policy outlives network errors. Between answers of
+    /// the same quality, a fresh record gives way only to one from an equal or higher-ranked
+    /// place. A `refresh` (the visitor asked) treats the current record as stale.
+    pub fn replaces(&self, current: &PolicyRecord, now: u64, refresh: bool) -> bool {
+        let fresh = current.is_fresh(now) && !refresh;
+        match self.quality().cmp(&current.quality()) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Less => {
+                !fresh && (current.quality() != Quality::Valid || self.is_definitive())
+            }
+            std::cmp::Ordering::Equal => !fresh || self.rank() >= current.rank(),
+        }
+    }
+
     /// Whether a newly found `candidate` should be fetched: the record is stale, or the
-    /// candidate is a place the page names itself (a `Link` header or element) that outranks
-    /// what this record came from or names another URL of the same rank. The well-known places
-    /// are tried together, host then registrable domain, so while the record is fresh they are
-    /// not asked again, whatever they answered (nothing, a failure, or a policy on the
-    /// registrable domain only): a site is not fetched from on every visit.
+    /// candidate is a place the page names itself (a `Link` header or element) that could
+    /// replace the record ([`PolicyRecord::replaces`]): the record is not a valid policy, or
+    /// the candidate ranks at least as high and is another URL. The well-known places are
+    /// tried together, host then registrable domain, so while the record is fresh they are not
+    /// asked again, whatever they answered (nothing, a failure, or a policy on the registrable
+    /// domain only): a site is not fetched from on every visit.
     pub fn should_fetch(&self, candidate: &Candidate, now: u64) -> bool {
         if !self.is_fresh(now) {
             return true;
         }
-        if candidate.kind <= SourceKind::WellKnownHost {
+        if !candidate.kind.is_named_by_page() {
             return false;
         }
         match &self.source {
             None => true,
-            Some(current) => {
-                candidate.kind > current.kind
-                    || (candidate.kind == current.kind && candidate.url != current.url)
-            }
+            Some(current) if current.url == candidate.url => false,
+            Some(current) => self.quality() != Quality::Valid || candidate.kind >= current.kind,
         }
     }
 

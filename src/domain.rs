@@ -83,11 +83,35 @@ impl fmt::Display for Host {
 /// A site: the registrable domain (eTLD+1) of a host, such as `kaltiot.com` for
 /// `www.kaltiot.com`. A host with no registrable domain (an IP address, `localhost`) is its own
 /// site.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+///
+/// A `Site` is always one: it is made only by [`Site::of_host`], [`Site::of_url`],
+/// [`Site::parse`] and [`Site::parse_registrable`], and deserialising one checks it like
+/// [`Site::parse`], so a stored record, a message or a key cannot carry a host or garbage
+/// where a site belongs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Site(String);
 
+impl<'de> serde::Deserialize<'de> for Site {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Site::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "expected a site (a registrable domain such as example.com), found {:?}",
+                text.chars().take(80).collect::<String>()
+            ))
+        })
+    }
+}
+
 impl Site {
+    /// `text` if it is exactly a site as [`Site::of_host`] gives it (lowercase, no leading or
+    /// trailing dot, the registrable domain itself), else `None`: for stored keys and messages,
+    /// where anything else is damage or forgery.
+    pub fn parse(text: &str) -> Option<Site> {
+        Site::of_host(text).filter(|site| site.0 == text)
+    }
+
     /// The site of a host name, as found in a URL or a cookie's domain (a leading dot is
     /// ignored). Returns `None` for text that is not a host name at all.
     pub fn of_host(host: &str) -> Option<Site> {
@@ -275,6 +299,33 @@ mod tests {
             Site::of_url("https://www.kaltiot.com:8443/x?y").map(|s| s.0),
             Some("kaltiot.com".to_owned())
         );
+    }
+
+    #[test]
+    fn sites_check_themselves_when_read() {
+        let read = |json: &str| serde_json::from_str::<Site>(json).map_err(|e| e.to_string());
+        assert_eq!(
+            read(r#""kaltiot.com""#).map(|s| s.0),
+            Ok("kaltiot.com".to_owned())
+        );
+        assert_eq!(
+            read(r#""127.0.0.1""#).map(|s| s.0),
+            Ok("127.0.0.1".to_owned())
+        );
+        for forged in [
+            r#""www.kaltiot.com""#,
+            r#""KALTIOT.COM""#,
+            r#"".kaltiot.com""#,
+            r#""https://kaltiot.com""#,
+            r#""not a site""#,
+            r#""""#,
+        ] {
+            let err = read(forged).err().unwrap_or_default();
+            assert!(err.contains("expected a site"), "{forged}: {err}");
+        }
+        let map: Result<std::collections::BTreeMap<Site, u32>, _> =
+            serde_json::from_str(r#"{"kaltiot.com": 1, "a.b.kaltiot.com": 2}"#);
+        assert!(map.is_err(), "a forged key is refused");
     }
 
     #[test]

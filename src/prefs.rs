@@ -344,7 +344,7 @@ fn read_sites(
     };
     for (key, entry) in map {
         let inner = place.field(key);
-        let Some(site) = Site::of_host(key).filter(|s| s.as_str() == key) else {
+        let Some(site) = Site::parse(key) else {
             diagnostics.push(Diagnostic::warning(
                 &inner,
                 "not a registrable domain (such as example.com); dropped",

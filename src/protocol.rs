@@ -27,16 +27,16 @@ pub enum Request {
     },
     /// The panel for a site, whatever tab shows it.
     GetSitePanel {
-        /// The site (or any host of it).
-        site: String,
+        /// The site.
+        site: Site,
         /// The visitor's language.
         #[serde(default)]
         language: Option<String>,
     },
     /// A site's panel as plain text (the demo prints it).
     GetSiteText {
-        /// The site (or any host of it).
-        site: String,
+        /// The site.
+        site: Site,
         /// The visitor's language.
         #[serde(default)]
         language: Option<String>,
@@ -44,7 +44,7 @@ pub enum Request {
     /// Allow or deny a category on a site; `None` returns it to the default.
     SetCategory {
         /// The site.
-        site: String,
+        site: Site,
         /// The category.
         category: CategoryId,
         /// The choice.
@@ -53,7 +53,7 @@ pub enum Request {
     /// Allow or deny a service on a site; `None` returns it to its category's choice.
     SetService {
         /// The site.
-        site: String,
+        site: Site,
         /// The service's id.
         service: String,
         /// The choice.
@@ -62,14 +62,14 @@ pub enum Request {
     /// Pause or resume enforcement on a site.
     SetPaused {
         /// The site.
-        site: String,
+        site: Site,
         /// Paused or not.
         paused: bool,
     },
     /// Forget every choice of one site (it follows the defaults again).
     ForgetSite {
         /// The site.
-        site: String,
+        site: Site,
     },
     /// The default choice of a category, for every site without a choice of its own.
     SetDefault {
@@ -96,13 +96,17 @@ pub enum Request {
     /// Delete the site's disallowed cookies now.
     DeleteNow {
         /// The site.
-        site: String,
+        site: Site,
     },
-    /// Fetch the site's policy again.
+    /// Fetch the site's policy again, from the page a tab shows (the panel's refresh), from a
+    /// page URL of the site, or else from `https://SITE/`.
     RefreshPolicy {
         /// The site.
-        site: String,
-        /// A page of the site to discover from (default `https://SITE/`).
+        site: Site,
+        /// The tab whose page to discover from, if it shows the site.
+        #[serde(default)]
+        tab_id: Option<i32>,
+        /// A page of the site to discover from.
         #[serde(default)]
         page_url: Option<String>,
     },
@@ -113,12 +117,11 @@ pub enum Request {
         /// The new preferences, in their stored form.
         preferences: serde_json::Value,
     },
-    /// From the content script: the page links its policy.
+    /// From the content script: the page links its policy. The page is the sender's (the
+    /// browser says which page sent it), never one the message names.
     PolicyLink {
         /// The link's absolute URL.
         url: String,
-        /// The page's URL.
-        page_url: String,
     },
 }
 
@@ -162,7 +165,84 @@ pub enum Response {
     },
 }
 
+/// Who sent a message, as the browser reports it (`runtime.MessageSender`), and so what it may
+/// ask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sender {
+    /// One of the extension's own pages (popup, options page, the background itself).
+    Extension,
+    /// The content script in a web page: its tab, whether it is the top frame, and the frame's
+    /// URL as the browser knows it.
+    ContentScript {
+        /// The tab.
+        tab_id: i32,
+        /// Whether the frame is the tab's top-level frame.
+        top_frame: bool,
+        /// The frame's URL.
+        url: String,
+    },
+    /// Anything else (another extension, a sender the browser does not describe).
+    Unknown,
+}
+
+/// What the browser says about a message's sender, as plain data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SenderInfo<'a> {
+    /// `sender.id`: the sending extension's id.
+    pub id: Option<&'a str>,
+    /// `sender.origin` (Chrome 80+, Firefox 126+).
+    pub origin: Option<&'a str>,
+    /// `sender.url`.
+    pub url: Option<&'a str>,
+    /// `sender.tab.id`.
+    pub tab_id: Option<i32>,
+    /// `sender.frameId`.
+    pub frame_id: Option<i32>,
+}
+
+impl Sender {
+    /// Classifies a sender for this extension (`own_id`, whose pages are under `own_base`,
+    /// such as `chrome-extension://ID/`). The browser fills these fields in, so a page cannot
+    /// forge them; a page of the extension is told apart from a content script by its origin
+    /// (a page opened in a tab has a tab too), falling back to its URL.
+    pub fn classify(info: &SenderInfo<'_>, own_id: &str, own_base: &str) -> Sender {
+        if info.id != Some(own_id) || own_base.is_empty() {
+            return Sender::Unknown;
+        }
+        let base = own_base.trim_end_matches('/');
+        let under_base = |u: &str| u == base || u.starts_with(&format!("{base}/"));
+        let ours = match info.origin {
+            Some(origin) => origin == base,
+            None => info.url.is_some_and(under_base),
+        };
+        if ours && info.url.is_none_or(under_base) {
+            return Sender::Extension;
+        }
+        match (info.tab_id, info.url) {
+            (Some(tab_id), Some(url)) if !ours && tab_id >= 0 => Sender::ContentScript {
+                tab_id,
+                top_frame: info.frame_id == Some(0),
+                url: url.to_owned(),
+            },
+            _ => Sender::Unknown,
+        }
+    }
+}
+
 impl Request {
+    /// Whether `sender` may make this request: the extension's own pages anything; a content
+    /// script only what it is for (reporting the policy its top-level page links); anyone
+    /// else nothing.
+    pub fn allowed_from(&self, sender: &Sender) -> bool {
+        match sender {
+            Sender::Extension => true,
+            Sender::ContentScript { top_frame, .. } => {
+                *top_frame && matches!(self, Request::PolicyLink { .. })
+            }
+            Sender::Unknown => false,
+        }
+    }
+
     /// The site a request is about, if it names one.
     pub fn site(&self) -> Option<Site> {
         match self {
@@ -173,8 +253,15 @@ impl Request {
             | Request::SetPaused { site, .. }
             | Request::ForgetSite { site }
             | Request::DeleteNow { site }
-            | Request::RefreshPolicy { site, .. } => Site::of_host(site),
-            _ => None,
+            | Request::RefreshPolicy { site, .. } => Some(site.clone()),
+            Request::GetPanel { .. }
+            | Request::SetDefault { .. }
+            | Request::SetUndeclared { .. }
+            | Request::SetActWithoutPolicy { .. }
+            | Request::SetGlobalPrivacyControl { .. }
+            | Request::GetPreferences
+            | Request::SetPreferences { .. }
+            | Request::PolicyLink { .. } => None,
         }
     }
 
@@ -195,52 +282,37 @@ impl Request {
     /// the preferences as they are then, so changes sent at the same time from several pages
     /// all take effect.
     pub fn apply_to(&self, prefs: &mut Preferences) -> bool {
-        let site = self.site();
-        match (self, site) {
-            (Request::SetDefault { category, choice }, _) => {
+        match self {
+            Request::SetDefault { category, choice } => {
                 prefs.defaults.insert(*category, *choice);
-                true
             }
-            (Request::SetUndeclared { undeclared }, _) => {
-                prefs.undeclared = *undeclared;
-                true
+            Request::SetUndeclared { undeclared } => prefs.undeclared = *undeclared,
+            Request::SetActWithoutPolicy { on } => prefs.act_without_policy = *on,
+            Request::SetGlobalPrivacyControl { on } => prefs.global_privacy_control = *on,
+            Request::ForgetSite { site } => {
+                prefs.sites.remove(site);
             }
-            (Request::SetActWithoutPolicy { on }, _) => {
-                prefs.act_without_policy = *on;
-                true
-            }
-            (Request::SetGlobalPrivacyControl { on }, _) => {
-                prefs.global_privacy_control = *on;
-                true
-            }
-            (Request::ForgetSite { .. }, Some(site)) => {
-                prefs.sites.remove(&site);
-                true
-            }
-            (
-                Request::SetCategory {
-                    category, choice, ..
-                },
-                Some(site),
-            ) => {
-                prefs.set_category(&site, *category, *choice);
-                true
-            }
-            (
-                Request::SetService {
-                    service, choice, ..
-                },
-                Some(site),
-            ) => {
-                prefs.set_service(&site, service, *choice);
-                true
-            }
-            (Request::SetPaused { paused, .. }, Some(site)) => {
-                prefs.set_paused(&site, *paused);
-                true
-            }
-            _ => false,
+            Request::SetCategory {
+                site,
+                category,
+                choice,
+            } => prefs.set_category(site, *category, *choice),
+            Request::SetService {
+                site,
+                service,
+                choice,
+            } => prefs.set_service(site, service, *choice),
+            Request::SetPaused { site, paused } => prefs.set_paused(site, *paused),
+            Request::GetPanel { .. }
+            | Request::GetSitePanel { .. }
+            | Request::GetSiteText { .. }
+            | Request::DeleteNow { .. }
+            | Request::RefreshPolicy { .. }
+            | Request::GetPreferences
+            | Request::SetPreferences { .. }
+            | Request::PolicyLink { .. } => return false,
         }
+        true
     }
 }
 
@@ -248,13 +320,17 @@ impl Request {
 mod tests {
     use super::*;
 
+    fn site(name: &str) -> Site {
+        Site::parse(name).unwrap_or_else(|| panic!("{name}"))
+    }
+
     #[test]
     fn requests_read_from_page_messages() {
         let cases = [
             (
-                r#"{"type": "setCategory", "site": "www.kaltiot.com", "category": "statistics", "choice": "allow"}"#,
+                r#"{"type": "setCategory", "site": "kaltiot.com", "category": "statistics", "choice": "allow"}"#,
                 Request::SetCategory {
-                    site: "www.kaltiot.com".into(),
+                    site: site("kaltiot.com"),
                     category: CategoryId::Statistics,
                     choice: Some(Choice::Allow),
                 },
@@ -262,7 +338,7 @@ mod tests {
             (
                 r#"{"type": "setService", "site": "kaltiot.com", "service": "leadfeeder", "choice": null}"#,
                 Request::SetService {
-                    site: "kaltiot.com".into(),
+                    site: site("kaltiot.com"),
                     service: "leadfeeder".into(),
                     choice: None,
                 },
@@ -282,13 +358,155 @@ mod tests {
             assert_eq!(request, expected);
         }
         assert!(serde_json::from_str::<Request>(r#"{"type": "formatDisk"}"#).is_err());
+        // A site must be one: a host, a URL or garbage where a site belongs is refused.
+        for forged in [
+            "www.kaltiot.com",
+            "https://kaltiot.com/",
+            "kaltiot.com/x",
+            "",
+        ] {
+            let json = format!(r#"{{"type": "deleteNow", "site": "{forged}"}}"#);
+            let err = serde_json::from_str::<Request>(&json)
+                .err()
+                .map(|e| e.to_string());
+            assert!(
+                err.as_deref()
+                    .is_some_and(|e| e.contains("expected a site")),
+                "{forged}: {err:?}"
+            );
+        }
+    }
+
+    /// Regression (issue 10, security 3): a content script may only report its own top-level
+    /// page's policy link; everything else comes from the extension's own pages.
+    #[test]
+    fn senders_may_ask_only_what_they_are_for() {
+        let own = "abcdefghijklmnop";
+        let base = "chrome-extension://abcdefghijklmnop/";
+        let page = SenderInfo {
+            id: Some(own),
+            origin: Some("chrome-extension://abcdefghijklmnop"),
+            url: Some("chrome-extension://abcdefghijklmnop/popup.html?tab=3"),
+            tab_id: Some(9),
+            frame_id: Some(0),
+        };
+        let content = SenderInfo {
+            id: Some(own),
+            origin: Some("https://www.kaltiot.com"),
+            url: Some("https://www.kaltiot.com/en/"),
+            tab_id: Some(3),
+            frame_id: Some(0),
+        };
+        let cases = [
+            (
+                "an extension page in a tab",
+                page.clone(),
+                Sender::Extension,
+            ),
+            (
+                "the background itself",
+                SenderInfo {
+                    id: Some(own),
+                    url: Some("chrome-extension://abcdefghijklmnop/background.js"),
+                    ..SenderInfo::default()
+                },
+                Sender::Extension,
+            ),
+            (
+                "a content script",
+                content.clone(),
+                Sender::ContentScript {
+                    tab_id: 3,
+                    top_frame: true,
+                    url: "https://www.kaltiot.com/en/".into(),
+                },
+            ),
+            (
+                "a content script in a frame",
+                SenderInfo {
+                    frame_id: Some(4),
+                    ..content.clone()
+                },
+                Sender::ContentScript {
+                    tab_id: 3,
+                    top_frame: false,
+                    url: "https://www.kaltiot.com/en/".into(),
+                },
+            ),
+            (
+                "a page whose URL only looks like ours",
+                SenderInfo {
+                    origin: Some("https://evil.example"),
+                    url: Some("https://evil.example/chrome-extension://abcdefghijklmnop/"),
+                    ..content.clone()
+                },
+                Sender::ContentScript {
+                    tab_id: 3,
+                    top_frame: true,
+                    url: "https://evil.example/chrome-extension://abcdefghijklmnop/".into(),
+                },
+            ),
+            (
+                "another extension",
+                SenderInfo {
+                    id: Some("otherextensionid"),
+                    ..page.clone()
+                },
+                Sender::Unknown,
+            ),
+            ("nothing said", SenderInfo::default(), Sender::Unknown),
+        ];
+        for (name, info, expected) in cases {
+            assert_eq!(Sender::classify(&info, own, base), expected, "{name}");
+        }
+
+        let kaltiot = site("kaltiot.com");
+        let content = Sender::classify(&content, own, base);
+        let link = Request::PolicyLink {
+            url: "https://www.kaltiot.com/p.json".into(),
+        };
+        assert!(link.allowed_from(&content));
+        assert!(link.allowed_from(&Sender::Extension));
+        let frame = Sender::ContentScript {
+            tab_id: 3,
+            top_frame: false,
+            url: "https://ads.example/".into(),
+        };
+        assert!(
+            !link.allowed_from(&frame),
+            "a frame does not speak for the page"
+        );
+        let refused = [
+            Request::SetPreferences {
+                preferences: serde_json::json!({}),
+            },
+            Request::GetPanel {
+                tab_id: 7,
+                language: None,
+            },
+            Request::RefreshPolicy {
+                site: kaltiot.clone(),
+                tab_id: None,
+                page_url: Some("https://www.kaltiot.com/".into()),
+            },
+            Request::SetPaused {
+                site: kaltiot.clone(),
+                paused: true,
+            },
+            Request::GetPreferences,
+        ];
+        for request in refused {
+            assert!(!request.allowed_from(&content), "{request:?}");
+            assert!(!request.allowed_from(&Sender::Unknown), "{request:?}");
+            assert!(request.allowed_from(&Sender::Extension), "{request:?}");
+        }
     }
 
     #[test]
     fn choice_changes_apply_to_the_named_site_only() {
         let mut prefs = Preferences::default();
         let request = Request::SetCategory {
-            site: "www.kaltiot.com".into(),
+            site: site("kaltiot.com"),
             category: CategoryId::Statistics,
             choice: Some(Choice::Allow),
         };
@@ -332,7 +550,7 @@ mod tests {
         );
 
         let forget: Request =
-            serde_json::from_str(r#"{"type": "forgetSite", "site": "www.kaltiot.com"}"#)
+            serde_json::from_str(r#"{"type": "forgetSite", "site": "kaltiot.com"}"#)
                 .unwrap_or_else(|e| panic!("{e}"));
         assert!(forget.apply_to(&mut prefs));
         assert!(prefs.sites.is_empty());

@@ -185,7 +185,7 @@ pub struct CategoryView {
 #[serde(rename_all = "camelCase")]
 pub struct SiteView {
     /// The site.
-    pub site: String,
+    pub site: Site,
     /// Where the information comes from.
     pub source: Source,
     /// When the policy was last updated.
@@ -507,7 +507,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
 
     let policy = compiled.map(CompiledPolicy::policy);
     SiteView {
-        site: input.site.to_string(),
+        site: input.site.clone(),
         source,
         updated: policy.and_then(|p| p.updated).map(|d| d.to_string()),
         policy_url: policy.and_then(|p| p.policy_url.clone()),

@@ -183,7 +183,7 @@ fn the_panel_lists_declared_cookies_with_purpose_expiry_and_status() {
     let deletions = BTreeMap::from([("_lfa".to_owned(), 3), ("_ga_K4LT10T".to_owned(), 2)]);
     let view = view(Some(&policy), &cookies, &prefs, "en-GB", &deletions);
 
-    assert_eq!(view.site, "kaltiot.com");
+    assert_eq!(view.site.as_str(), "kaltiot.com");
     assert!(matches!(view.source, Source::Declared { .. }));
     assert_eq!(view.updated.as_deref(), Some("2025-04-28"));
     assert_eq!(

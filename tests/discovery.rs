@@ -124,7 +124,6 @@ fn answers_are_checked_before_their_bodies_are_read() {
         ok(url, 200, Some("application/json; charset=utf-8"), Some(100)),
         Ok(())
     );
-    assert_eq!(ok(url, 200, Some("application/ld+json"), None), Ok(()));
     assert_eq!(
         ok(
             "https://kaltiot.com/p.json",
@@ -145,6 +144,14 @@ fn answers_are_checked_before_their_bodies_are_read() {
             "is text/html, not JSON",
         ),
         (ok(url, 200, None, None), "is untyped, not JSON"),
+        (
+            ok(url, 200, Some("application/ld+json"), None),
+            "is application/ld+json, not JSON",
+        ),
+        (
+            ok(url, 200, Some("application/problem+json"), None),
+            "is application/problem+json, not JSON",
+        ),
         (
             ok(url, 200, Some("application/json"), Some(600 * 1024)),
             "larger than 512 KiB",
@@ -192,10 +199,13 @@ fn higher_sources_replace_lower_ones_and_stale_records_are_refetched() {
         !record.should_fetch(&well_known, 2_000),
         "the same source, still fresh"
     );
-    assert!(record.should_fetch(
-        &found(SourceKind::LinkElement, "https://www.kaltiot.com/p.json"),
-        2_000
-    ));
+    assert!(
+        !record.should_fetch(
+            &found(SourceKind::LinkElement, "https://www.kaltiot.com/p.json"),
+            2_000
+        ),
+        "a link element in the page does not outrank the site's own well-known file"
+    );
     assert!(record.should_fetch(
         &found(SourceKind::LinkHeader, "https://www.kaltiot.com/p.json"),
         2_000
@@ -293,9 +303,11 @@ fn the_well_known_places_are_not_asked_again_on_every_visit() {
             );
             assert!(record.should_fetch(candidate, 1_000_000), "{name}: stale");
         }
-        assert!(
+        let valid = record.quality() == Quality::Valid;
+        assert_eq!(
             record.should_fetch(&link, 1_500),
-            "{name}: a link element is news"
+            !valid,
+            "{name}: a link element is news unless the site's own place has a valid policy"
         );
     }
 }
@@ -312,4 +324,284 @@ fn records_survive_storage() {
     let stored = serde_json::to_value(&record).unwrap_or_default();
     let back: PolicyRecord = serde_json::from_value(stored).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(back, record);
+}
+
+/// Regression (issue 10, security 2): page content must not outrank the site, and a broken
+/// answer must not replace a good one. A valid document beats a failed or invalid one whatever
+/// its source; a stale valid policy outlives network errors but gives way to a definitive answer.
+#[test]
+fn a_valid_policy_beats_any_failed_or_invalid_answer_whatever_its_source() {
+    let s = site("kaltiot.com");
+    let at = |kind: SourceKind, url: &str| Candidate {
+        url: url.into(),
+        kind,
+    };
+    let host = at(
+        SourceKind::WellKnownHost,
+        "https://www.kaltiot.com/.well-known/cookie-policy.json",
+    );
+    let domain = at(
+        SourceKind::WellKnownSite,
+        "https://kaltiot.com/.well-known/cookie-policy.json",
+    );
+    let link = at(SourceKind::LinkElement, "https://www.kaltiot.com/p.json");
+    let header = at(SourceKind::LinkHeader, "https://www.kaltiot.com/h.json");
+    let body = include_bytes!("../examples/kaltiot.cookie-policy.json");
+    let valid = |c: &Candidate| PolicyRecord::from_body(&s, c.clone(), body, None, 1_000);
+    let invalid =
+        |c: &Candidate| PolicyRecord::from_body(&s, c.clone(), br#"{"version": 1}"#, None, 1_000);
+    let unreadable = |c: &Candidate| PolicyRecord::from_body(&s, c.clone(), b"<html>", None, 1_000);
+    let network = |c: &Candidate| {
+        let problem = FetchProblem::Network {
+            url: c.url.clone(),
+            reason: "reset".into(),
+        };
+        PolicyRecord::failed(&s, Some(c.clone()), Some(problem), 1_000)
+    };
+    let not_found = |c: &Candidate| {
+        let problem = FetchProblem::NotFound {
+            url: c.url.clone(),
+            status: 404,
+        };
+        PolicyRecord::failed(&s, Some(c.clone()), Some(problem), 1_000)
+    };
+    let nothing = PolicyRecord::failed(&s, None, None, 1_000);
+    let fresh = 1_500;
+    let stale = 1_000_000;
+    // (case, new record, current record, now, refresh, replaces?)
+    let table: &[(&str, PolicyRecord, PolicyRecord, u64, bool, bool)] = &[
+        (
+            "an invalid link does not replace a valid well-known policy",
+            invalid(&link),
+            valid(&host),
+            fresh,
+            false,
+            false,
+        ),
+        (
+            "an unreadable header answer does not replace it either",
+            unreadable(&header),
+            valid(&host),
+            fresh,
+            false,
+            false,
+        ),
+        (
+            "a failed header does not replace it",
+            network(&header),
+            valid(&domain),
+            fresh,
+            false,
+            false,
+        ),
+        (
+            "a valid link does not outrank the well-known file",
+            valid(&link),
+            valid(&domain),
+            fresh,
+            false,
+            false,
+        ),
+        (
+            "a valid well-known policy replaces a valid link",
+            valid(&domain),
+            valid(&link),
+            fresh,
+            false,
+            true,
+        ),
+        (
+            "a valid well-known policy replaces a failed link record",
+            valid(&domain),
+            network(&link),
+            fresh,
+            false,
+            true,
+        ),
+        (
+            "a valid well-known policy replaces an invalid header answer",
+            valid(&host),
+            invalid(&header),
+            fresh,
+            false,
+            true,
+        ),
+        (
+            "a valid link is used where the site has nothing",
+            valid(&link),
+            nothing.clone(),
+            fresh,
+            false,
+            true,
+        ),
+        (
+            "a valid header outranks the well-known file",
+            valid(&header),
+            valid(&host),
+            fresh,
+            false,
+            true,
+        ),
+        (
+            "a stale valid policy outlives a network error",
+            network(&host),
+            valid(&host),
+            stale,
+            false,
+            false,
+        ),
+        (
+            "on a refresh, a network error does not take a valid policy away",
+            network(&host),
+            valid(&host),
+            fresh,
+            true,
+            false,
+        ),
+        (
+            "a stale valid policy gives way to its removal",
+            not_found(&host),
+            valid(&host),
+            stale,
+            false,
+            true,
+        ),
+        (
+            "a stale valid policy gives way to nothing found",
+            nothing.clone(),
+            valid(&host),
+            stale,
+            false,
+            true,
+        ),
+        (
+            "a stale valid policy gives way to an invalid document",
+            invalid(&host),
+            valid(&host),
+            stale,
+            false,
+            true,
+        ),
+        (
+            "a refresh replaces a valid policy with its invalid successor",
+            invalid(&host),
+            valid(&host),
+            fresh,
+            true,
+            true,
+        ),
+        (
+            "an invalid document replaces a failure",
+            invalid(&host),
+            network(&host),
+            fresh,
+            false,
+            true,
+        ),
+        (
+            "a failure does not replace a fresh invalid document",
+            network(&link),
+            invalid(&host),
+            fresh,
+            false,
+            false,
+        ),
+    ];
+    for (name, new, current, now, refresh, expected) in table {
+        assert_eq!(new.replaces(current, *now, *refresh), *expected, "{name}");
+    }
+}
+
+/// Regression (issue 10, security 4): nothing is sent to a place on another site, an address in
+/// the visitor's network, or (for a place the page names) another host of the site.
+#[test]
+fn places_are_checked_before_anything_is_sent() {
+    let named = |url: &str| Candidate {
+        url: url.into(),
+        kind: SourceKind::LinkElement,
+    };
+    let header = |url: &str| Candidate {
+        url: url.into(),
+        kind: SourceKind::LinkHeader,
+    };
+    let well_known = |url: &str| Candidate {
+        url: url.into(),
+        kind: SourceKind::WellKnownSite,
+    };
+    let page = "https://www.kaltiot.com/en/";
+    let cases: &[(Candidate, &str, Result<(), &str>)] = &[
+        (named("https://www.kaltiot.com/p.json"), page, Ok(())),
+        (header("https://www.kaltiot.com/p.json"), page, Ok(())),
+        (
+            well_known("https://kaltiot.com/.well-known/cookie-policy.json"),
+            page,
+            Ok(()),
+        ),
+        (
+            named("https://kaltiot.com/p.json"),
+            page,
+            Err("not on the page's host www.kaltiot.com"),
+        ),
+        (
+            header("https://cdn.kaltiot.com/p.json"),
+            page,
+            Err("not on the page's host"),
+        ),
+        (
+            named("https://tracker.example/p.json"),
+            page,
+            Err("is not on kaltiot.com"),
+        ),
+        (
+            header("https://evil.com/p.json"),
+            page,
+            Err("is not on kaltiot.com"),
+        ),
+        (
+            named("http://192.168.1.1/p.json"),
+            "http://www.kaltiot.com/",
+            Err("IP address or localhost"),
+        ),
+        (
+            named("http://[::1]/p.json"),
+            "http://www.kaltiot.com/",
+            Err("IP address or localhost"),
+        ),
+        (
+            header("http://localhost:8080/p.json"),
+            "http://www.kaltiot.com/",
+            Err("IP address or localhost"),
+        ),
+        (
+            named("http://router.localhost/p.json"),
+            "http://www.kaltiot.com/",
+            Err("IP address or localhost"),
+        ),
+        (
+            well_known("http://127.0.0.1:8080/.well-known/cookie-policy.json"),
+            "http://127.0.0.1:8080/",
+            Err("IP address or localhost"),
+        ),
+        (
+            well_known("http://localhost/.well-known/cookie-policy.json"),
+            "http://localhost/",
+            Err("IP address or localhost"),
+        ),
+        (
+            named("http://www.kaltiot.com/p.json"),
+            page,
+            Err("not an https URL"),
+        ),
+        (named("file:///etc/passwd"), page, Err("not an https URL")),
+    ];
+    for (candidate, page, expected) in cases {
+        let got = check_candidate(candidate, page).map_err(|e| e.to_string());
+        match (got, expected) {
+            (Ok(()), Ok(())) => {}
+            (Err(message), Err(want)) => {
+                assert!(message.contains(want), "{}: {message}", candidate.url)
+            }
+            (got, want) => panic!("{}: got {got:?}, want {want:?}", candidate.url),
+        }
+    }
 }

@@ -238,6 +238,8 @@ extern "C" {
     fn i18n_get_ui_language() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "runtime"], js_name = getManifest)]
     fn runtime_get_manifest() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "runtime"], js_name = getURL)]
+    fn runtime_get_url(path: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "permissions"], js_name = contains)]
     fn permissions_contains(permissions: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "permissions"], js_name = request)]
@@ -284,6 +286,22 @@ pub fn ui_language() -> String {
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| "en".into())
+}
+
+/// The extension's id (`runtime.id`).
+pub fn extension_id() -> String {
+    get(&get(&get(&js_sys::global(), "chrome"), "runtime"), "id")
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// The base URL of the extension's own pages (`runtime.getURL("")`, such as
+/// `chrome-extension://ID/`).
+pub fn extension_base() -> String {
+    runtime_get_url("")
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 /// The extension's version from its manifest.

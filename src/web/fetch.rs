@@ -74,8 +74,12 @@ async fn fetch_within(
     for (key, value) in [
         ("method", JsValue::from_str("GET")),
         ("credentials", JsValue::from_str("omit")),
-        ("cache", JsValue::from_str("no-cache")),
-        ("redirect", JsValue::from_str("follow")),
+        // Never stored, never revalidated: a cached answer's ETag or Last-Modified sent back to
+        // the site would be an identifier that outlives every cookie deletion.
+        ("cache", JsValue::from_str("no-store")),
+        // A policy is read only where it is named: a redirect could point anywhere (another
+        // site, the visitor's own network), and following it would send a request there.
+        ("redirect", JsValue::from_str("manual")),
         ("referrerPolicy", JsValue::from_str("no-referrer")),
         ("signal", controller.signal().into()),
     ] {
@@ -86,6 +90,11 @@ async fn fetch_within(
         .map_err(|e| network(url, &e))?
         .dyn_into()
         .map_err(|e| network(url, &e))?;
+    if response.type_() == web_sys::ResponseType::Opaqueredirect {
+        return Err(FetchProblem::Redirected {
+            url: url.to_owned(),
+        });
+    }
     let headers = response.headers();
     let header = |name: &str| headers.get(name).ok().flatten();
     let content_length = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());

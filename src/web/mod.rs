@@ -20,7 +20,7 @@ use crate::discovery::{self, Candidate, Outcome, PolicyRecord, SourceKind};
 use crate::domain::Site;
 use crate::known::KnownCookies;
 use crate::prefs::Preferences;
-use crate::protocol::{Request, Response};
+use crate::protocol::{Request, Response, Sender, SenderInfo};
 use crate::view::{site_view, PolicyState, ViewInput};
 use browser::{from_js, get, now, storage_get, storage_set, to_js, Area};
 use state::{keys, removal_key, with, IndexEntry, Loaded, Record, Removing, TabInfo};
@@ -270,11 +270,17 @@ pub async fn on_tab_removed(tab_id: i32) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// `runtime.onMessage`: one request of the typed protocol, one response.
+/// `runtime.onMessage`: one request of the typed protocol, one response. Who sent it decides
+/// what it may ask ([`Request::allowed_from`]): the extension's own pages anything, a content
+/// script only to report its page's policy link.
 #[wasm_bindgen(js_name = onMessage)]
 pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, JsValue> {
+    let sender = sender_of(&sender);
     let response = match from_js::<Request>(message) {
-        Ok(request) => handle(request, &sender).await,
+        Ok(request) if request.allowed_from(&sender) => handle(request, &sender).await,
+        Ok(_) => Response::Error {
+            message: "not allowed from this sender".into(),
+        },
         Err(e) => Response::Error {
             message: format!("not a request: {}", e.as_string().unwrap_or_default()),
         },
@@ -282,7 +288,25 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, Js
     to_js(&response)
 }
 
-async fn handle(request: Request, sender: &JsValue) -> Response {
+/// Who sent a message, from what the browser says (`runtime.MessageSender`).
+fn sender_of(sender: &JsValue) -> Sender {
+    let text = |v: JsValue| v.as_string();
+    let id = text(get(sender, "id"));
+    let origin = text(get(sender, "origin"));
+    let url = text(get(sender, "url"));
+    let tab_id = get(&get(sender, "tab"), "id").as_f64().map(|t| t as i32);
+    let frame_id = get(sender, "frameId").as_f64().map(|f| f as i32);
+    let info = SenderInfo {
+        id: id.as_deref(),
+        origin: origin.as_deref(),
+        url: url.as_deref(),
+        tab_id,
+        frame_id,
+    };
+    Sender::classify(&info, &browser::extension_id(), &browser::extension_base())
+}
+
+async fn handle(request: Request, sender: &Sender) -> Response {
     match request {
         Request::GetPanel { tab_id, language } => {
             let url = match with(|s| s.tabs.get(&tab_id).map(|t| t.url.clone())) {
@@ -294,43 +318,37 @@ async fn handle(request: Request, sender: &JsValue) -> Response {
                 None => Response::NoSite,
             }
         }
-        Request::GetSitePanel { site, language } => match Site::of_host(&site) {
-            Some(site) => panel(&site, None, language.as_deref()).await,
-            None => Response::Error {
-                message: format!("{site:?} is not a site"),
-            },
-        },
-        Request::GetSiteText { site, language } => match Site::of_host(&site) {
-            Some(site) => match panel(&site, None, language.as_deref()).await {
+        Request::GetSitePanel { site, language } => panel(&site, None, language.as_deref()).await,
+        Request::GetSiteText { site, language } => {
+            match panel(&site, None, language.as_deref()).await {
                 Response::Panel { view, .. } => Response::Text {
                     text: crate::view::to_text(&view),
                 },
                 other => other,
-            },
-            None => Response::Error {
-                message: format!("{site:?} is not a site"),
-            },
-        },
-        Request::DeleteNow { ref site } => match Site::of_host(site) {
-            Some(site) => {
-                sweep(Some(&site)).await;
-                Response::Done
             }
-            None => Response::Error {
-                message: format!("{site:?} is not a site"),
-            },
-        },
+        }
+        Request::DeleteNow { site } => {
+            sweep(Some(&site)).await;
+            Response::Done
+        }
         Request::RefreshPolicy {
-            ref site,
-            ref page_url,
+            site,
+            tab_id,
+            page_url,
         } => {
-            let Some(site) = Site::of_host(site) else {
-                return Response::Error {
-                    message: format!("{site:?} is not a site"),
-                };
+            // The page to look from: the tab's (the panel's refresh), else the one named, else
+            // the site's front page. Only a page of this site.
+            let tab_url = match tab_id {
+                Some(tab) => match with(|s| s.tabs.get(&tab).map(|t| t.url.clone())) {
+                    Some(url) => Some(url),
+                    None => browser::tab_url(tab).await,
+                },
+                None => None,
             };
-            let page = page_url
-                .clone()
+            let page = [tab_url, page_url]
+                .into_iter()
+                .flatten()
+                .find(|url| web_site(url).as_ref() == Some(&site))
                 .unwrap_or_else(|| format!("https://{site}/"));
             // The policy in force stays in force until the new answer replaces it.
             discover(
@@ -362,27 +380,41 @@ async fn handle(request: Request, sender: &JsValue) -> Response {
             after_global_change().await;
             Response::Done
         }
-        Request::PolicyLink { url, page_url } => {
-            let tab_matches = get(&get(sender, "tab"), "id").as_f64().is_some();
-            if let (true, Some(site)) = (tab_matches, web_site(&page_url)) {
-                if discovery::resolve_url(&url, &page_url).is_some() {
+        Request::PolicyLink { url } => {
+            // The page is the one the browser says sent the message: its top-level frame.
+            let Sender::ContentScript {
+                url: page_url,
+                top_frame: true,
+                ..
+            } = sender
+            else {
+                return Response::Done;
+            };
+            if let Some(site) = web_site(page_url) {
+                if let Some(url) = discovery::resolve_url(&url, page_url) {
                     let candidate = Candidate {
                         url,
                         kind: SourceKind::LinkElement,
                     };
-                    discover(&site, &page_url, vec![candidate], Discovery::Visit).await;
+                    discover(&site, page_url, vec![candidate], Discovery::Visit).await;
                 }
             }
             Response::Done
         }
-        change if change.is_global_change() => {
+        change @ (Request::SetDefault { .. }
+        | Request::SetUndeclared { .. }
+        | Request::SetActWithoutPolicy { .. }
+        | Request::SetGlobalPrivacyControl { .. }) => {
             // Applied to the preferences as they are now, in one step: changes sent at the same
             // time from several pages all take effect.
             with(|s| change.apply_to(&mut s.prefs));
             after_global_change().await;
             Response::Done
         }
-        change => {
+        change @ (Request::SetCategory { .. }
+        | Request::SetService { .. }
+        | Request::SetPaused { .. }
+        | Request::ForgetSite { .. }) => {
             let Some(site) = change.site() else {
                 return Response::Error {
                     message: "the request names no site".into(),
@@ -674,14 +706,19 @@ fn still_wanted(
 async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: Discovery) {
     let current = policy_of(site).await;
     touch_policy(site).await;
-    let wanted = still_wanted(
-        candidates
-            .into_iter()
-            .filter(|c| discovery::may_fetch(&c.url, page_url))
-            .collect(),
-        current.as_deref(),
-        why,
-    );
+    // Nothing is sent to a place the page may not make the extension ask (another site, an
+    // address in the visitor's network), whatever named it.
+    let candidates = candidates
+        .into_iter()
+        .filter(|c| match discovery::check_candidate(c, page_url) {
+            Ok(()) => true,
+            Err(refusal) => {
+                gloo::console::warn!(format!("cookie-warden: not asked: {refusal}"));
+                false
+            }
+        })
+        .collect();
+    let wanted = still_wanted(candidates, current.as_deref(), why);
     if wanted.is_empty() {
         if current.is_some() {
             apply_rules(site).await;
@@ -690,7 +727,7 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: 
     }
     // One look at the well-known places per site at a time: a page load reports itself twice
     // (before navigating and when committed), and the second must not fetch everything again.
-    let _well_known = if wanted.iter().all(|c| c.kind <= SourceKind::WellKnownHost) {
+    let _well_known = if wanted.iter().all(|c| !c.kind.is_named_by_page()) {
         match Fetching::start(format!("well-known:{site}")) {
             Some(busy) => Some(busy),
             None => return,
@@ -732,7 +769,7 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: 
             }
         };
         let found = !matches!(record.outcome, Outcome::Failed { .. });
-        let explicit = candidate.kind >= SourceKind::LinkHeader;
+        let explicit = candidate.kind.is_named_by_page();
         result = Some(record);
         if found || explicit || timed_out {
             break;
@@ -747,24 +784,15 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: 
     ) && record
         .source
         .as_ref()
-        .is_some_and(|c| c.kind <= SourceKind::WellKnownHost)
+        .is_some_and(|c| !c.kind.is_named_by_page())
     {
         record = PolicyRecord::failed(site, None, None, now());
     }
-    // A slower, lower-ranked answer never replaces a fresher, higher-ranked one. The check and
-    // the update happen together, with no await between them. A refresh asked for by the
-    // visitor replaces whatever is there.
+    // A worse or lower-ranked answer never replaces a better one (PolicyRecord::replaces). The
+    // check and the update happen together, with no await between them.
     let replaced = with(|s| {
-        if let (Discovery::Visit, Some(Some(latest))) = (why, s.policy(site)) {
-            let rank = |r: &PolicyRecord| r.source.as_ref().map(|c| c.kind);
-            let fresh = latest.record.is_fresh(now());
-            let better_known = fresh
-                && rank(&latest.record) > rank(&record)
-                && !matches!(latest.record.outcome, Outcome::NotPublished);
-            let failure_over_valid = fresh
-                && matches!(record.outcome, Outcome::Failed { .. })
-                && matches!(latest.record.outcome, Outcome::Document { valid: true, .. });
-            if better_known || failure_over_valid {
+        if let Some(Some(latest)) = s.policy(site) {
+            if !record.replaces(&latest.record, now(), why == Discovery::Refresh) {
                 return false;
             }
         }
@@ -788,7 +816,7 @@ async fn load_policy_index(stored: JsValue) -> BTreeMap<Site, IndexEntry> {
             return entries
                 .iter()
                 .filter_map(|(site, entry)| {
-                    let site = Site::of_host(site).filter(|s| s.as_str() == site)?;
+                    let site = Site::parse(site)?;
                     Some((site, serde_json::from_value(entry.clone()).ok()?))
                 })
                 .collect();

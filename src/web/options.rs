@@ -666,7 +666,7 @@ fn site_item(site: &Site, choices: &SiteChoices) -> El {
     }
     for (category, choice) in &choices.categories {
         let category = *category;
-        let site_name = name.clone();
+        let site_name = site.clone();
         item = item.child(override_select(
             &format!("{key}-category-{}", category.id()),
             &t("optionsCategoryOnSite", &[&category_name(category), &name]),
@@ -685,7 +685,7 @@ fn site_item(site: &Site, choices: &SiteChoices) -> El {
         ));
     }
     for (service, choice) in &choices.services {
-        let site_name = name.clone();
+        let site_name = site.clone();
         let service_id = service.clone();
         item = item.child(override_select(
             &format!("{key}-service-{}", id_part(service)),
@@ -706,7 +706,7 @@ fn site_item(site: &Site, choices: &SiteChoices) -> El {
     }
     let paused = choices.paused;
     let pause_id = format!("{key}-pause");
-    let pause_site = name.clone();
+    let pause_site = site.clone();
     let pause_focus = pause_id.clone();
     let forget_site = site.clone();
     let forget_name = name.clone();
@@ -758,9 +758,7 @@ fn site_item(site: &Site, choices: &SiteChoices) -> El {
                         let site = forget_site.clone();
                         focus_after("sites-title");
                         change(
-                            Request::ForgetSite {
-                                site: site.to_string(),
-                            },
+                            Request::ForgetSite { site },
                             Some(t("optionsForgotten", &[&forget_name])),
                         )
                     }),

@@ -7,6 +7,7 @@
 use super::browser::{self, from_js, message as t, send_message};
 use super::dom::{self, El};
 use crate::audit::Finding;
+use crate::domain::Site;
 use crate::policy::{CategoryId, Right};
 use crate::prefs::{Choice, ChoiceSource};
 use crate::protocol::{Request, Response};
@@ -186,7 +187,7 @@ fn header(view: &SiteView) -> El {
         Source::Guessing => t("popupSourceGuessing", &[]),
     };
     let mut head = El::new("header")
-        .child(El::new("h1").text(&view.site))
+        .child(El::new("h1").text(view.site.as_str()))
         .child(El::new("p").class("source").text(&source));
     if let Some(updated) = &view.updated {
         head = head.child(
@@ -251,7 +252,7 @@ fn actions(tab_id: i32, view: &SiteView) -> El {
     let mut row = El::new("div")
         .class("actions")
         .attr("role", "group")
-        .attr("aria-label", &t("popupActions", &[&site]))
+        .attr("aria-label", &t("popupActions", &[site.as_str()]))
         .child(
             El::new("button")
                 .attr("type", "button")
@@ -268,7 +269,7 @@ fn actions(tab_id: i32, view: &SiteView) -> El {
         .child(
             El::new("button")
                 .attr("type", "button")
-                .text(&t(pause_key, &[&site]))
+                .text(&t(pause_key, &[site.as_str()]))
                 .on("click", move |_| {
                     act(
                         tab_id,
@@ -288,6 +289,7 @@ fn actions(tab_id: i32, view: &SiteView) -> El {
                         tab_id,
                         Request::RefreshPolicy {
                             site: refresh_site.clone(),
+                            tab_id: Some(tab_id),
                             page_url: None,
                         },
                     )
@@ -333,7 +335,7 @@ fn id_safe(text: &str) -> String {
         .collect()
 }
 
-fn category(tab_id: i32, site: &str, category: &CategoryView, guessing: bool) -> El {
+fn category(tab_id: i32, site: &Site, category: &CategoryView, guessing: bool) -> El {
     let label = if guessing {
         category_name(category.id)
     } else {
@@ -341,9 +343,9 @@ fn category(tab_id: i32, site: &str, category: &CategoryView, guessing: bool) ->
     };
     let allowed = category.choice == Choice::Allow;
     let id = format!("cat-{}", category.id.id());
-    let change_site = site.to_owned();
+    let change_site = site.clone();
     let category_id = category.id;
-    let reset_site = site.to_owned();
+    let reset_site = site.clone();
     let state = t(
         if allowed {
             "popupAllowed"
@@ -365,7 +367,7 @@ fn category(tab_id: i32, site: &str, category: &CategoryView, guessing: bool) ->
             )
             .child(switch(
                 &id,
-                &t("popupAllowCategory", &[&label, site]),
+                &t("popupAllowCategory", &[&label, site.as_str()]),
                 allowed,
                 move |on| {
                     act(
@@ -408,10 +410,10 @@ fn category(tab_id: i32, site: &str, category: &CategoryView, guessing: bool) ->
     section.children(category.services.iter().map(|s| service(tab_id, site, s)))
 }
 
-fn service(tab_id: i32, site: &str, service: &ServiceView) -> El {
+fn service(tab_id: i32, site: &Site, service: &ServiceView) -> El {
     let allowed = service.choice == Choice::Allow;
     let id = format!("svc-{}", id_safe(&service.id));
-    let change_site = site.to_owned();
+    let change_site = site.clone();
     let service_id = service.id.clone();
     let mut title = service.name.clone();
     if let Some(provider) = &service.provider {
@@ -422,7 +424,7 @@ fn service(tab_id: i32, site: &str, service: &ServiceView) -> El {
         .child(El::new("h3").text(&title))
         .child(switch(
             &id,
-            &t("popupAllowService", &[&service.name, site]),
+            &t("popupAllowService", &[&service.name, site.as_str()]),
             allowed,
             move |on| {
                 act(
@@ -634,8 +636,8 @@ fn rights(view: &SiteView) -> El {
             ("popupAskAccess", "mailAccessSubject", "mailAccessBody"),
             ("popupAskErasure", "mailErasureSubject", "mailErasureBody"),
         ] {
-            let subject = t(subject_key, &[&view.site]);
-            let body = t(body_key, &[&view.site, &list]);
+            let subject = t(subject_key, &[view.site.as_str()]);
+            let body = t(body_key, &[view.site.as_str(), &list]);
             let href = format!(
                 "mailto:{}?subject={}&body={}",
                 email,
