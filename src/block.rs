@@ -31,12 +31,19 @@ pub const MAX_SITES_WITH_RULES: u32 = (MAX_DYNAMIC_RULES - FIRST_SITE_RULE_ID) /
 /// The priority table: every rule the extension makes takes its priority from here, so their
 /// order is decided in one place. A higher number wins.
 pub mod priority {
-    /// The global Global Privacy Control header rule.
-    pub const GPC_HEADER: u32 = 1;
     /// A site's block rule.
     pub const SITE_BLOCK: u32 = 10;
     /// A site's allow rule, for allowed services' domains under a blocked domain (allow wins).
     pub const SITE_ALLOW: u32 = 20;
+    /// The global Global Privacy Control header rule. A `modifyHeaders` rule applies only if its
+    /// priority is higher than that of every `allow` rule the request matches (in Chrome and
+    /// Firefox alike), so it stays above every allow rule here: a request let through by an
+    /// allow rule still says `Sec-GPC: 1`. (It cannot keep a block rule from blocking: header
+    /// rules are looked at only for requests that are not blocked.)
+    pub const GPC_HEADER: u32 = 1_000;
+
+    /// Every priority above, for checks that the table keeps its order.
+    pub const ALL: [u32; 3] = [SITE_BLOCK, SITE_ALLOW, GPC_HEADER];
 }
 
 /// The actions one site's rules take.

@@ -40,6 +40,7 @@ pub mod audit;
 pub mod block;
 pub mod date;
 pub mod decide;
+pub mod deletions;
 pub mod diag;
 pub mod discovery;
 pub mod domain;

@@ -8,6 +8,7 @@
 
 use crate::audit::{audit_cookie, audit_declaration, Finding};
 use crate::decide::{decide, Context, Cookie, SitePolicy, Verdict};
+use crate::deletions::SiteDeletions;
 use crate::diag::Diagnostic;
 use crate::domain::Site;
 use crate::duration::{in_words, remaining_in_words, Retention};
@@ -17,7 +18,7 @@ use crate::policy::{
 };
 use crate::prefs::{Choice, ChoiceSource, Preferences};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// What is known about a site's policy.
 #[derive(Debug, Clone, Copy)]
@@ -203,6 +204,9 @@ pub struct SiteView {
     /// Cookies stored for the site that the policy does not declare (or, with no policy, all of
     /// them, inferred from the known-cookie table).
     pub other_cookies: Vec<CookieRow>,
+    /// Deletions of cookies whose names were not kept (past the bound of names counted one by
+    /// one per site).
+    pub other_deletions: u32,
     /// Findings about the policy as a whole.
     pub findings: Vec<FindingView>,
     /// The policy's diagnostics (errors for an invalid one, warnings for a valid one).
@@ -223,7 +227,7 @@ pub struct ViewInput<'a> {
     /// The cookies stored for the site now.
     pub cookies: &'a [Cookie],
     /// Deletions so far, by cookie name.
-    pub deletions: &'a BTreeMap<String, u32>,
+    pub deletions: &'a SiteDeletions,
     /// The visitor's language (`fi-FI`).
     pub language: &'a str,
     /// Seconds since the Unix epoch.
@@ -264,7 +268,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         prefs: input.prefs,
         known: input.known,
     };
-    let deleted = |name: &str| input.deletions.get(name).copied().unwrap_or(0);
+    let deleted = |name: &str| input.deletions.of(name);
     let observed_row = |cookie: &Cookie, base: CookieRow| -> CookieRow {
         let decision = decide(cookie, &ctx, input.now);
         let status = match decision.verdict {
@@ -363,6 +367,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                             } else if entry.name.is_exact() {
                                 input
                                     .deletions
+                                    .names
                                     .get_key_value(entry.name.as_str())
                                     .filter(|(_, n)| **n > 0)
                                     .map(|(name, n)| (name, *n))
@@ -371,6 +376,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                             } else {
                                 input
                                     .deletions
+                                    .names
                                     .iter()
                                     .filter(|(name, n)| **n > 0 && entry.name.matches(name))
                                     .map(|(name, n)| (name, *n))
@@ -484,7 +490,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
 
     // Cookies deleted earlier that are neither stored now nor declared: they still belong in the
     // panel, with how often they went.
-    for (name, times) in input.deletions {
+    for (name, times) in &input.deletions.names {
         let stored = input.cookies.iter().any(|c| &c.name == name);
         let declared = compiled.is_some_and(|p| {
             p.lookup(name, input.site.as_str(), StorageType::Cookie)
@@ -516,6 +522,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         paused: input.prefs.is_paused(input.site),
         categories,
         other_cookies,
+        other_deletions: input.deletions.others,
         findings,
         diagnostics,
     }

@@ -2,6 +2,7 @@
 
 use cookie_warden::audit::{audit_cookie, audit_declaration, Finding};
 use cookie_warden::decide::Cookie;
+use cookie_warden::deletions::SiteDeletions;
 use cookie_warden::domain::Site;
 use cookie_warden::known::KnownCookies;
 use cookie_warden::policy::{self, CategoryId, CompiledPolicy, DocumentKind};
@@ -142,6 +143,10 @@ fn view(
         |p| Some(p.policy().site.clone()),
     );
     let site = site.unwrap_or_else(|| panic!("site"));
+    let deletions = SiteDeletions {
+        names: deletions.clone(),
+        others: 0,
+    };
     let state = match policy {
         Some(policy) => PolicyState::Declared {
             policy,
@@ -157,7 +162,7 @@ fn view(
         prefs,
         known: KnownCookies::bundled(),
         cookies,
-        deletions,
+        deletions: &deletions,
         language,
         now: NOW,
     })

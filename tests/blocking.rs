@@ -314,3 +314,29 @@ fn a_lost_rule_book_takes_back_the_slots_of_installed_rules() {
     other.update_site(&site("d.com"), &plan, 10);
     assert_eq!(other.adopt_installed(&installed[..1]), Vec::<Site>::new());
 }
+
+/// Regression (issue 10, security 6): a `modifyHeaders` rule at or below a matching allow rule's
+/// priority is ignored, so the Global Privacy Control header must outrank every allow rule, or
+/// requests an allow rule lets through (an allowed subdomain of a blocked domain) go without it.
+#[test]
+fn the_privacy_header_outranks_every_allow_rule() {
+    let gpc = block::gpc_rule();
+    assert_eq!(gpc.priority, priority::GPC_HEADER);
+    for other in priority::ALL.iter().filter(|p| **p != priority::GPC_HEADER) {
+        assert!(gpc.priority > *other, "{} <= {other}", gpc.priority);
+    }
+    let policy = policy_of(
+        br#"{"version": 1, "site": "kaltiot.com", "services": [
+            {"id": "stats", "name": "Stats", "category": "statistics",
+             "domains": ["google-analytics.com"], "storage": []},
+            {"id": "widgets", "name": "Widgets", "category": "functional",
+             "domains": ["widgets.google-analytics.com"], "storage": []}]}"#,
+    );
+    let plan = plan(&policy, &Preferences::default());
+    let rules = block::site_rules(&site("kaltiot.com"), 0, &plan);
+    let allow = rules.iter().find(|r| r.action.kind == "allow");
+    assert!(
+        allow.is_some_and(|r| r.priority < gpc.priority),
+        "{rules:?}"
+    );
+}

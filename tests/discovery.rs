@@ -605,3 +605,50 @@ fn places_are_checked_before_anything_is_sent() {
         }
     }
 }
+
+/// Regression (issue 10, security 8): one warning per unknown key used to let a 512 KiB
+/// document become a record of megabytes (and evict every other site's record). Diagnostics
+/// past the limit are counted, so a stored record is the document plus a bounded list.
+#[test]
+fn a_stored_record_is_the_document_and_a_bounded_list_of_problems() {
+    let s = site("kaltiot.com");
+    let mut text = String::from(r#"{"version": 1, "site": "kaltiot.com", "services": []"#);
+    for i in 0..20_000 {
+        text.push_str(&format!(r#", "unknown{i:05}": 1"#));
+    }
+    text.push('}');
+    assert!(text.len() < 512 * 1024);
+    let source = Candidate {
+        url: "https://www.kaltiot.com/.well-known/cookie-policy.json".into(),
+        kind: SourceKind::WellKnownHost,
+    };
+    let record = PolicyRecord::from_body(&s, source, text.as_bytes(), None, 1_000);
+    assert_eq!(record.quality(), Quality::Valid, "warnings only");
+    let Outcome::Document { diagnostics, .. } = &record.outcome else {
+        panic!("{:?}", record.outcome);
+    };
+    assert_eq!(diagnostics.len(), 101);
+    assert_eq!(
+        diagnostics[100].to_string(),
+        "warning: (document): 19900 more problems not listed (only the first 100 are kept)"
+    );
+    let stored = serde_json::to_string(&record).unwrap_or_default();
+    let document = serde_json::to_string(&text).unwrap_or_default();
+    assert!(
+        stored.len() < document.len() + 32 * 1024,
+        "{} bytes stored for a document of {} bytes as a JSON string",
+        stored.len(),
+        document.len()
+    );
+    // Past the limit, an error still makes the document invalid.
+    let mut broken = text.clone();
+    broken.insert_str(broken.len() - 1, r#", "updated": "yesterday""#);
+    let record = PolicyRecord::from_body(
+        &s,
+        record.source.clone().unwrap_or_else(|| panic!()),
+        broken.as_bytes(),
+        None,
+        1_000,
+    );
+    assert_eq!(record.quality(), Quality::Invalid);
+}

@@ -32,6 +32,9 @@ pub mod limits {
     pub const MAX_DOMAINS_PER_SERVICE: usize = 200;
     /// Characters in any one string (keys included).
     pub const MAX_STRING_CHARS: usize = 4_096;
+    /// Diagnostics kept for one document; past this they are counted, not kept, so a 512 KiB
+    /// document of unknown keys cannot become megabytes of stored warnings.
+    pub const MAX_DIAGNOSTICS: usize = 100;
 }
 
 /// Which limit a document broke.
@@ -185,7 +188,7 @@ pub fn parse(bytes: &[u8], expected_site: Option<&Site>) -> Result<Document, Pol
     Ok(Document {
         kind: DocumentKind::CookiePolicy,
         policy,
-        diagnostics: reader.diagnostics,
+        diagnostics: reader.finish(),
     })
 }
 
@@ -296,19 +299,52 @@ pub(crate) fn scrub_controls(text: &str) -> (String, bool) {
     )
 }
 
-/// Reads JSON values into the model, collecting diagnostics.
+/// Reads JSON values into the model, collecting diagnostics (at most
+/// [`limits::MAX_DIAGNOSTICS`]; the rest are counted).
 #[derive(Default)]
 pub(crate) struct Reader {
-    pub(crate) diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
+    /// Diagnostics past the limit: how many, and whether any was an error.
+    dropped: usize,
+    dropped_error: bool,
 }
 
 impl Reader {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        if self.diagnostics.len() < limits::MAX_DIAGNOSTICS {
+            self.diagnostics.push(diagnostic);
+        } else {
+            self.dropped += 1;
+            self.dropped_error |= diagnostic.is_error();
+        }
+    }
+
     pub(crate) fn error(&mut self, place: &Place, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(place, message));
+        self.push(Diagnostic::error(place, message));
     }
 
     pub(crate) fn warning(&mut self, place: &Place, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::warning(place, message));
+        self.push(Diagnostic::warning(place, message));
+    }
+
+    /// The diagnostics, with one more that counts those past the limit (an error if any of
+    /// them was one, so the document's validity does not depend on the limit).
+    pub(crate) fn finish(self) -> Vec<Diagnostic> {
+        let mut diagnostics = self.diagnostics;
+        if self.dropped > 0 {
+            let message = format!(
+                "{} more problems not listed (only the first {} are kept)",
+                self.dropped,
+                limits::MAX_DIAGNOSTICS
+            );
+            let root = Place::root();
+            diagnostics.push(if self.dropped_error {
+                Diagnostic::error(&root, message)
+            } else {
+                Diagnostic::warning(&root, message)
+            });
+        }
+        diagnostics
     }
 
     fn expected(&mut self, place: &Place, what: &str, found: &Value) {

@@ -132,7 +132,7 @@ pub(crate) fn convert(
     Ok(Document {
         kind: DocumentKind::TcfDisclosure,
         policy: Some(policy),
-        diagnostics: reader.diagnostics,
+        diagnostics: reader.finish(),
     })
 }
 

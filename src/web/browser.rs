@@ -88,6 +88,69 @@ pub async fn get_all_cookies(details: &JsValue) -> Result<Vec<JsValue>, JsValue>
     Ok(js_sys::Array::from(&list).iter().collect())
 }
 
+thread_local! {
+    static FIRST_PARTY_DOMAIN: std::cell::OnceCell<bool> = const { std::cell::OnceCell::new() };
+}
+
+/// Whether `cookies.getAll` takes `firstPartyDomain` (Firefox, which requires it while
+/// first-party isolation is on; Chrome rejects the unknown key at once, synchronously).
+fn first_party_domain_supported() -> bool {
+    FIRST_PARTY_DOMAIN.with(|known| {
+        *known.get_or_init(|| {
+            let probe = js_sys::Object::new();
+            let _ = Reflect::set(&probe, &"firstPartyDomain".into(), &JsValue::NULL);
+            let _ = Reflect::set(&probe, &"name".into(), &"cookie-warden-probe".into());
+            match cookies_get_all(&probe.into()) {
+                Ok(promise) => {
+                    // The answer is not wanted; a rejection must not go unhandled.
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = JsFuture::from(promise).await;
+                    });
+                    true
+                }
+                Err(_) => false,
+            }
+        })
+    })
+}
+
+/// Which partitions a cookie query covers.
+pub enum Partitions<'a> {
+    /// Unpartitioned cookies and those of every partition (`partitionKey: {}`).
+    All,
+    /// Cookies partitioned under one top-level site, given as `scheme://site`.
+    Under(&'a str),
+}
+
+/// The details of a `cookies.getAll` query: one store (the default when empty), cookies of
+/// `domain` (every domain when `None`), in `partitions`, and, where the browser knows
+/// first-party isolation, of every first-party domain.
+pub fn cookie_query(store: &str, domain: Option<&str>, partitions: Partitions<'_>) -> JsValue {
+    let query = js_sys::Object::new();
+    let set = |key: &str, value: &JsValue| {
+        let _ = Reflect::set(&query, &JsValue::from_str(key), value);
+    };
+    if !store.is_empty() {
+        set("storeId", &JsValue::from_str(store));
+    }
+    if let Some(domain) = domain {
+        set("domain", &JsValue::from_str(domain));
+    }
+    let key = js_sys::Object::new();
+    if let Partitions::Under(top_level_site) = partitions {
+        let _ = Reflect::set(
+            &key,
+            &"topLevelSite".into(),
+            &JsValue::from_str(top_level_site),
+        );
+    }
+    set("partitionKey", &key.into());
+    if first_party_domain_supported() {
+        set("firstPartyDomain", &JsValue::NULL);
+    }
+    query.into()
+}
+
 /// `chrome.cookies.remove(details)`.
 pub async fn remove_cookie(details: &JsValue) -> Result<JsValue, JsValue> {
     call(cookies_remove(details)).await

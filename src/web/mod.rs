@@ -82,8 +82,9 @@ pub async fn start() -> Result<(), JsValue> {
     let stores: std::collections::BTreeSet<String> =
         from_js(get(&local, keys::STORES)).unwrap_or_default();
     let tabs: BTreeMap<i32, TabInfo> = from_js(get(&session, keys::TABS)).unwrap_or_default();
-    let deleted: BTreeMap<Site, BTreeMap<String, u32>> =
-        from_js(get(&session, keys::DELETED)).unwrap_or_default();
+    let deleted = crate::deletions::Deletions::from_stored(
+        &from_js::<serde_json::Value>(get(&session, keys::DELETED)).unwrap_or_default(),
+    );
     let swept = get(&session, keys::SWEPT).as_bool() == Some(true);
     let installed: Vec<Rule> = from_js(installed).unwrap_or_default();
     let adopted = rule_book.adopt_installed(&installed);
@@ -550,11 +551,7 @@ async fn enforce(site: &Site, loaded: Option<&Loaded>, cookie: &Cookie, raw: &Js
 /// Counts one deletion of cookie `name` of `site`, for the panel and for the tabs showing it.
 async fn count_deletion(site: &Site, name: &str) {
     let tabs: Vec<(i32, u32)> = with(|s| {
-        *s.deleted
-            .entry(site.clone())
-            .or_default()
-            .entry(name.to_owned())
-            .or_insert(0) += 1;
+        s.deleted.count(site, name);
         s.tabs
             .iter_mut()
             .filter(|(_, t)| t.site.as_ref() == Some(site))
@@ -601,61 +598,61 @@ async fn cookie_stores() -> Vec<String> {
 
 /// Removes every cookie that the visitor's choices disallow: of one site, or of all sites.
 async fn sweep(site: Option<&Site>) {
+    for (cookie, raw) in stored_cookies(site).await {
+        let Some(owner) = cookie.owner_site() else {
+            continue;
+        };
+        let loaded = policy_of(&owner).await;
+        enforce(&owner, loaded.as_deref(), &cookie, &raw).await;
+    }
+}
+
+/// Every cookie stored for `site` (every cookie when `None`), in every cookie store the
+/// extension knows and every partition: the site's own cookies wherever they are partitioned,
+/// and other sites' cookies partitioned under it (CHIPS, Firefox's Total Cookie Protection),
+/// which are the site's to decide. A cookie found by two queries is listed once.
+async fn stored_cookies(site: Option<&Site>) -> Vec<(Cookie, JsValue)> {
+    use browser::{cookie_query, Partitions};
     let mut stores = cookie_stores().await;
     if stores.is_empty() {
         stores.push(String::new());
     }
     let mut queries: Vec<JsValue> = Vec::new();
     for store in &stores {
-        let query = js_sys::Object::new();
-        if !store.is_empty() {
-            let _ = js_sys::Reflect::set(&query, &"storeId".into(), &JsValue::from_str(store));
-        }
-        if let Some(site) = site {
-            let _ =
-                js_sys::Reflect::set(&query, &"domain".into(), &JsValue::from_str(site.as_str()));
-        }
-        queries.push(query.clone().into());
-        if let Some(site) = site {
-            // Cookies partitioned under this site (CHIPS), whatever their own domain.
-            for scheme in ["https", "http"] {
-                let partitioned = js_sys::Object::new();
-                if !store.is_empty() {
-                    let _ = js_sys::Reflect::set(
-                        &partitioned,
-                        &"storeId".into(),
-                        &JsValue::from_str(store),
-                    );
+        match site {
+            None => queries.push(cookie_query(store, None, Partitions::All)),
+            Some(site) => {
+                queries.push(cookie_query(store, Some(site.as_str()), Partitions::All));
+                for scheme in ["https", "http"] {
+                    let top_level = format!("{scheme}://{site}");
+                    queries.push(cookie_query(store, None, Partitions::Under(&top_level)));
                 }
-                let key = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(
-                    &key,
-                    &"topLevelSite".into(),
-                    &JsValue::from_str(&format!("{scheme}://{site}")),
-                );
-                let _ = js_sys::Reflect::set(&partitioned, &"partitionKey".into(), &key);
-                queries.push(partitioned.into());
             }
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    let mut found = Vec::new();
     for query in queries {
-        let Ok(cookies) = browser::get_all_cookies(&query).await else {
-            continue;
+        let cookies = match browser::get_all_cookies(&query).await {
+            Ok(cookies) => cookies,
+            Err(e) => {
+                gloo::console::warn!("cookie-warden: cookies.getAll failed", e);
+                continue;
+            }
         };
         for raw in cookies {
             let Ok(cookie) = from_js::<Cookie>(raw.clone()) else {
                 continue;
             };
-            let Some(owner) = cookie.owner_site() else {
-                continue;
-            };
-            if site.is_some_and(|s| s != &owner) {
+            if site.is_some_and(|s| cookie.owner_site().as_ref() != Some(s)) {
                 continue;
             }
-            let loaded = policy_of(&owner).await;
-            enforce(&owner, loaded.as_deref(), &cookie, &raw).await;
+            if seen.insert(removal_key(&cookie)) {
+                found.push((cookie, raw));
+            }
         }
     }
+    found
 }
 
 /// A fetch (of a URL, or of a site's well-known places) under way; it ends when dropped.
@@ -990,25 +987,17 @@ async fn install(update: RuleUpdate) {
 
 async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&str>) -> Response {
     let loaded = policy_of(site).await;
-    let mut cookies = Vec::new();
-    for store in cookie_stores().await {
-        let query = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&query, &"storeId".into(), &JsValue::from_str(&store));
-        let _ = js_sys::Reflect::set(&query, &"domain".into(), &JsValue::from_str(site.as_str()));
-        if let Ok(list) = browser::get_all_cookies(&query.into()).await {
-            cookies.extend(
-                list.into_iter()
-                    .filter_map(|raw| from_js::<Cookie>(raw).ok())
-                    .filter(|c| c.owner_site().as_ref() == Some(site)),
-            );
-        }
-    }
+    let cookies: Vec<Cookie> = stored_cookies(Some(site))
+        .await
+        .into_iter()
+        .map(|(cookie, _)| cookie)
+        .collect();
     let matched = match tab_id {
         Some(tab) => browser::matched_rule_ids(tab).await,
         None => Vec::new(),
     };
     with(|s| {
-        let deletions = s.deleted.get(site).cloned().unwrap_or_default();
+        let deletions = s.deleted.of(site).cloned().unwrap_or_default();
         let problems = loaded
             .as_ref()
             .map(|l| l.record.problems())

@@ -561,11 +561,18 @@ fn other_cookies(view: &SiteView, guessing: bool) -> El {
                 .text(&t("popupGuessingNote", &[])),
         );
     }
-    if view.other_cookies.is_empty() {
+    section = if view.other_cookies.is_empty() {
         section.child(El::new("p").text(&t("popupNoOtherCookies", &[])))
     } else {
         section.child(cookie_list(&view.other_cookies, &title, true))
+    };
+    if view.other_deletions > 0 {
+        section = section.child(El::new("p").class("other-deletions").text(&t(
+            "popupOtherDeletions",
+            &[&view.other_deletions.to_string()],
+        )));
     }
+    section
 }
 
 fn right_name(right: Right) -> String {

@@ -188,8 +188,8 @@ pub struct State {
     pub policy_index: BTreeMap<Site, IndexEntry>,
     /// Tabs.
     pub tabs: BTreeMap<i32, TabInfo>,
-    /// Deletions per site and cookie name.
-    pub deleted: BTreeMap<Site, BTreeMap<String, u32>>,
+    /// Deletions per site and cookie name (bounded).
+    pub deleted: crate::deletions::Deletions,
     /// Cookie stores seen so far (Firefox lists only those with open tabs).
     pub stores: std::collections::BTreeSet<String>,
     /// Policy URLs being fetched now, and `well-known:SITE` for sites whose well-known places

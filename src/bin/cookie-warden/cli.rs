@@ -10,7 +10,6 @@ use cookie_warden::policy::{self, CompiledPolicy, Document, DocumentKind, Policy
 use cookie_warden::prefs::Preferences;
 use cookie_warden::view::{site_view, PolicyState, SiteView, ViewInput};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -266,7 +265,7 @@ fn show(
         }
     };
     let prefs = Preferences::default();
-    let deletions = BTreeMap::new();
+    let deletions = cookie_warden::deletions::SiteDeletions::default();
     let owned: Vec<Cookie> = cookies
         .iter()
         .filter(|c| c.owner_site().as_ref() == Some(&site))
