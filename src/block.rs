@@ -28,6 +28,14 @@ pub const RULES_PER_SITE: u32 = 2;
 /// How many sites can have rules at once.
 pub const MAX_SITES_WITH_RULES: u32 = (MAX_DYNAMIC_RULES - FIRST_SITE_RULE_ID) / RULES_PER_SITE;
 
+/// A site's rules are retired for another's only once they have not been needed for this long
+/// (seconds), so a tab walking through thousands of policy sites cannot flush the rules of the
+/// sites the visitor uses.
+pub const MIN_IDLE_TO_RETIRE: u64 = 24 * 3600;
+
+/// At most this many sites' rules are retired for others per day, whatever their age.
+pub const MAX_RETIRED_PER_DAY: u32 = 100;
+
 /// The priority table: every rule the extension makes takes its priority from here, so their
 /// order is decided in one place. A higher number wins.
 pub mod priority {
@@ -183,6 +191,10 @@ pub struct RuleCondition {
     /// Initiator domains (each covers its subdomains).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub initiator_domains: Option<Vec<String>>,
+    /// Initiator domains the rule does not apply to, even under an initiator domain (each
+    /// covers its subdomains).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub excluded_initiator_domains: Option<Vec<String>>,
     /// Resource types the rule applies to (without it, every type but `main_frame`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub resource_types: Option<Vec<String>>,
@@ -212,9 +224,14 @@ pub fn site_rules(site: &Site, slot: u32, plan: &BlockPlan) -> Vec<Rule> {
     if plan.is_empty() {
         return Vec::new();
     }
+    // `initiatorDomains` covers subdomains, and under some sites lie other sites (the tenants
+    // of a hosting service under its public suffixes, such as *.s3.amazonaws.com under
+    // amazonaws.com): the rule must not reach their pages.
+    let others = crate::suffix::suffixes_within(site.as_str());
     let condition = |domains: &BTreeSet<Host>| RuleCondition {
         request_domains: Some(domains.iter().map(|d| d.as_str().to_owned()).collect()),
         initiator_domains: Some(vec![site.as_str().to_owned()]),
+        excluded_initiator_domains: (!others.is_empty()).then(|| others.clone()),
         resource_types: None,
         // A visitor who follows a link to a tracker's own site should get there.
         excluded_resource_types: Some(vec!["main_frame".to_owned()]),
@@ -301,12 +318,28 @@ pub struct SlotInfo {
 pub struct RuleBook {
     /// Site → slot.
     pub sites: BTreeMap<Site, SlotInfo>,
+    /// Retirements in the current day, to bound them ([`MAX_RETIRED_PER_DAY`]).
+    #[serde(default)]
+    pub retired: Retired,
+}
+
+/// How many sites' rules were retired for others since `since` (seconds since the Unix epoch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Retired {
+    /// When the current day of counting began.
+    pub since: u64,
+    /// Retirements since then.
+    pub count: u32,
 }
 
 impl RuleBook {
     /// The rule update that gives `site` the rules for `plan` at `now`: it takes (or keeps) a
-    /// slot, retiring the least recently used site if all are taken, and releases the slot when
-    /// `plan` blocks nothing.
+    /// slot, and releases the slot when `plan` blocks nothing. When every slot is taken, the
+    /// least recently used site gives its slot up if it has not been needed for
+    /// [`MIN_IDLE_TO_RETIRE`] and fewer than [`MAX_RETIRED_PER_DAY`] sites have given theirs up
+    /// today; otherwise `site` gets no rules for now (its cookies are still decided, and it
+    /// asks again on its next visit).
     pub fn update_site(&mut self, site: &Site, plan: &BlockPlan, now: u64) -> RuleUpdate {
         self.update_site_within(site, plan, now, MAX_SITES_WITH_RULES)
     }
@@ -343,6 +376,17 @@ impl RuleBook {
                         else {
                             return update;
                         };
+                        if now.saturating_sub(self.retired.since) >= 24 * 3600 {
+                            self.retired = Retired {
+                                since: now,
+                                count: 0,
+                            };
+                        }
+                        let idle = now.saturating_sub(info.last_used) >= MIN_IDLE_TO_RETIRE;
+                        if !idle || self.retired.count >= MAX_RETIRED_PER_DAY {
+                            return update;
+                        }
+                        self.retired.count += 1;
                         self.sites.remove(&oldest);
                         info.slot
                     }
@@ -375,7 +419,13 @@ impl RuleBook {
     /// the book and how many entries were dropped (a value that is not a book at all counts
     /// as one).
     pub fn from_stored(value: &serde_json::Value) -> (RuleBook, usize) {
-        let mut book = RuleBook::default();
+        let mut book = RuleBook {
+            retired: value
+                .get("retired")
+                .and_then(|r| serde_json::from_value(r.clone()).ok())
+                .unwrap_or_default(),
+            ..RuleBook::default()
+        };
         let Some(sites) = value.get("sites").and_then(serde_json::Value::as_object) else {
             return (book, usize::from(!value.is_null()));
         };

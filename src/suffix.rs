@@ -85,6 +85,27 @@ pub fn registrable_domain(host: &str) -> Option<&str> {
     (total > labels).then(|| nth_label_from_end(host, labels + 1))
 }
 
+/// The domains under `site` (a registrable domain) that hold other sites: public suffixes such
+/// as `s3.amazonaws.com` lie under `amazonaws.com`, and the hosts under them are other tenants
+/// of a hosting service, which a rule for `site` must not cover. Given as the site's direct
+/// subdomains that contain such suffixes (`s3.amazonaws.com`, `us-east-1.amazonaws.com`), so
+/// the list stays short (73 for amazonaws.com, none for nearly every site); sorted. One pass
+/// over the list.
+pub fn suffixes_within(site: &str) -> Vec<String> {
+    let tail = format!(".{site}");
+    let mut found: Vec<String> = rules()
+        .iter()
+        .filter(|rule| !rule.starts_with('!'))
+        .map(|rule| rule.strip_prefix("*.").unwrap_or(rule))
+        .filter_map(|domain| domain.strip_suffix(tail.as_str()))
+        .filter_map(|below| below.rsplit('.').next())
+        .map(|label| format!("{label}{tail}"))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
 /// The last `n` labels of `host` (all of it when it has `n` or fewer).
 fn nth_label_from_end(host: &str, n: usize) -> &str {
     let mut seen = 0;
@@ -102,6 +123,23 @@ fn nth_label_from_end(host: &str, n: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suffixes_within_a_site_are_found_and_collapsed() {
+        let within = suffixes_within("amazonaws.com");
+        assert!(
+            within.contains(&"s3.amazonaws.com".to_owned()),
+            "{within:?}"
+        );
+        assert!(within.iter().all(|d| d.ends_with(".amazonaws.com")));
+        assert!(
+            within.iter().all(|d| d.matches('.').count() == 2),
+            "direct subdomains of the site: {within:?}"
+        );
+        assert!(within.len() < 100, "{} domains", within.len());
+        assert_eq!(suffixes_within("kaltiot.com"), Vec::<String>::new());
+        assert_eq!(suffixes_within("kaltiot.test"), Vec::<String>::new());
+    }
 
     #[test]
     fn the_bundled_list_is_sorted_ascii_and_complete() {

@@ -27,6 +27,8 @@ fn blocked(plan: &BlockPlan) -> Vec<&str> {
 
 type Edit = fn(&mut Preferences, &Site);
 
+const DAY: u64 = 24 * 3600;
+
 #[test]
 fn the_seed_site_blocks_its_denied_trackers() {
     let policy = kaltiot();
@@ -179,9 +181,10 @@ fn a_full_rule_book_retires_the_least_recently_used_site() {
     for (i, name) in ["a.com", "b.com", "c.com"].iter().enumerate() {
         book.update_site_within(&site(name), &plan, i as u64, 3);
     }
-    // a.com is used again, so b.com is now the least recently used.
+    // a.com is used again, so b.com is now the least recently used; two days later d.com
+    // comes.
     book.update_site_within(&site("a.com"), &plan, 10, 3);
-    let update = book.update_site_within(&site("d.com"), &plan, 11, 3);
+    let update = book.update_site_within(&site("d.com"), &plan, 2 * DAY, 3);
     let sites: Vec<&str> = book.sites.keys().map(Site::as_str).collect();
     assert_eq!(sites, ["a.com", "c.com", "d.com"]);
     assert_eq!(
@@ -338,5 +341,80 @@ fn the_privacy_header_outranks_every_allow_rule() {
     assert!(
         allow.is_some_and(|r| r.priority < gpc.priority),
         "{rules:?}"
+    );
+}
+
+/// Regression (issue 10, security 10): `initiatorDomains` covers subdomains, so a rule for a
+/// site under which other sites lie (the tenants of a hosting service, under its public
+/// suffixes) must exclude them, or one tenant's choices would reach every other's pages.
+#[test]
+fn a_site_rule_does_not_reach_the_other_sites_beneath_it() {
+    let policy = policy_of(
+        br#"{"version": 1, "site": "amazonaws.com", "services": [
+            {"id": "stats", "name": "Stats", "category": "statistics",
+             "domains": ["google-analytics.com"], "storage": []}]}"#,
+    );
+    let plan = plan(&policy, &Preferences::default());
+    let rules = block::site_rules(&site("amazonaws.com"), 0, &plan);
+    let excluded = rules[0]
+        .condition
+        .excluded_initiator_domains
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        excluded.contains(&"s3.amazonaws.com".to_owned()),
+        "{excluded:?}"
+    );
+    // A tenant's own page is covered by an excluded domain, so the rule does not apply to it.
+    let tenant = site("my-bucket.s3.amazonaws.com");
+    assert_eq!(tenant.as_str(), "my-bucket.s3.amazonaws.com");
+    assert!(excluded
+        .iter()
+        .any(|d| tenant.as_str().ends_with(&format!(".{d}"))));
+    // An ordinary site's rule excludes nothing.
+    let rules = block::site_rules(&site("kaltiot.com"), 0, &plan);
+    assert_eq!(rules[0].condition.excluded_initiator_domains, None);
+}
+
+/// Regression (issue 10, security 10): a tab walking through thousands of policy sites must not
+/// flush the rules of the sites the visitor uses: a site's slot is taken only after a day
+/// unused, and at most a bounded number of sites give theirs up per day.
+#[test]
+fn a_walk_through_many_sites_cannot_flush_the_rule_book() {
+    let policy = kaltiot();
+    let plan = plan(&policy, &Preferences::default());
+    let mut book = RuleBook::default();
+    let capacity = 300;
+    for i in 0..capacity {
+        book.update_site_within(&site(&format!("mine{i}.com")), &plan, 1_000, capacity);
+    }
+    // The same hour: 2,000 new sites, none of which may take a slot.
+    for i in 0..2_000 {
+        let update =
+            book.update_site_within(&site(&format!("walk{i}.com")), &plan, 2_000, capacity);
+        assert!(update.add_rules.is_empty(), "walk{i}.com got rules");
+    }
+    assert!(book.sites.keys().all(|s| s.as_str().starts_with("mine")));
+    // Two days later, at most a day's quota of the idle sites give their slots up.
+    for i in 0..2_000 {
+        book.update_site_within(&site(&format!("later{i}.com")), &plan, 2 * DAY, capacity);
+    }
+    let mine = book
+        .sites
+        .keys()
+        .filter(|s| s.as_str().starts_with("mine"))
+        .count();
+    assert_eq!(
+        mine,
+        capacity as usize - block::MAX_RETIRED_PER_DAY as usize
+    );
+    // The next day, the quota is there again.
+    book.update_site_within(&site("tomorrow.com"), &plan, 3 * DAY + 1, capacity);
+    assert!(book.sites.contains_key(&site("tomorrow.com")));
+    let stored = serde_json::to_value(&book).unwrap_or_default();
+    assert_eq!(
+        RuleBook::from_stored(&stored).0,
+        book,
+        "the count is stored with the book"
     );
 }

@@ -284,10 +284,31 @@ fn truncate(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// Replaces control characters (other than tab and newline) with U+FFFD, so that no text from a
-/// site can hide itself or break a terminal. Returns whether anything was replaced.
+/// Whether `text` is one plain e-mail address that can go into a `mailto:` link as it is: a
+/// local part of letters, digits and `.!#$'*+/=^_`{|}~-` (no `%`, so nothing percent-encoded
+/// such as `%0D%0A` can add header lines or recipients), `@`, and a host name with a dot.
+pub(crate) fn is_plain_email(text: &str) -> bool {
+    let Some((user, host)) = text.split_once('@') else {
+        return false;
+    };
+    let user_ok = !user.is_empty()
+        && user.len() <= 64
+        && user
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".!#$'*+/=^_`{|}~-".contains(&b));
+    user_ok && host.contains('.') && Host::parse(host).is_ok()
+}
+
+/// Replaces control characters (other than tab and newline) and the bidirectional embedding,
+/// override and isolate controls (U+202A–U+202E, U+2066–U+2069) with U+FFFD, so that no text
+/// from a site can hide itself, reorder what the panel or a terminal shows around it
+/// (`\u{202E}gnp.exe`), or break a terminal. Returns whether anything was replaced.
 pub(crate) fn scrub_controls(text: &str) -> (String, bool) {
-    let is_bad = |c: char| c.is_control() && c != '\t' && c != '\n';
+    let is_bad = |c: char| {
+        (c.is_control() && c != '\t' && c != '\n')
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
     if !text.chars().any(is_bad) {
         return (text.to_owned(), false);
     }
@@ -663,10 +684,7 @@ impl Reader {
             .and_then(|v| self.nonempty_string(v, &place.field("name")))?;
         let email = self.optional_string(map, "email", place);
         let email = email.filter(|e| {
-            let ok = e
-                .split_once('@')
-                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
-                && !e.contains(|c: char| c.is_whitespace() || c == '?' || c == '&' || c == ',');
+            let ok = is_plain_email(e);
             if !ok {
                 self.warning(
                     &place.field("email"),
@@ -956,4 +974,47 @@ fn is_language_tag(tag: &str) -> bool {
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     primary_ok
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (issue 10, security 10): an e-mail address goes into a `mailto:` link, where
+    /// `%0D%0A`, `?` or `,` would add header lines or recipients; bidi controls in any text
+    /// would reorder what is shown around them.
+    #[test]
+    fn addresses_are_plain_and_texts_cannot_reorder_what_is_around_them() {
+        for ok in [
+            "privacy@kaltiot.com",
+            "first.last+cookies@mail.example.co.uk",
+        ] {
+            assert!(is_plain_email(ok), "{ok}");
+        }
+        for bad in [
+            "privacy@kaltiot.com%0D%0ABcc:evil@x.com",
+            "privacy%40kaltiot.com",
+            "a@b.com?bcc=evil@x.com",
+            "a@b.com,evil@x.com",
+            "a b@c.com",
+            "@kaltiot.com",
+            "privacy@localhost",
+            "privacy@192.168.1.1",
+            "privacy@kaltiot",
+            "privacy@kaltiot.com\r\nBcc: x@y.com",
+        ] {
+            assert!(!is_plain_email(bad), "{bad}");
+        }
+        let (clean, replaced) =
+            scrub_controls("Purpose \u{202E}gnp.exe\u{202C} and \u{2067}x\u{2069}");
+        assert!(replaced);
+        assert_eq!(
+            clean,
+            "Purpose \u{FFFD}gnp.exe\u{FFFD} and \u{FFFD}x\u{FFFD}"
+        );
+        assert_eq!(
+            scrub_controls("Tab\tand\nnewline"),
+            ("Tab\tand\nnewline".to_owned(), false)
+        );
+    }
 }

@@ -645,9 +645,12 @@ fn rights(view: &SiteView) -> El {
         ] {
             let subject = t(subject_key, &[view.site.as_str()]);
             let body = t(body_key, &[view.site.as_str(), &list]);
+            // The address is a plain one (the parser keeps no other), and encoded anyway so
+            // that nothing in it can add a header or a recipient.
+            let address = String::from(js_sys::encode_uri_component(email)).replace("%40", "@");
             let href = format!(
                 "mailto:{}?subject={}&body={}",
-                email,
+                address,
                 String::from(js_sys::encode_uri_component(&subject)),
                 String::from(js_sys::encode_uri_component(&body))
             );
