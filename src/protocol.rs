@@ -265,6 +265,18 @@ impl Request {
         }
     }
 
+    /// Whether the request changes the visitor's choices (of a site, or global ones).
+    pub fn changes_choices(&self) -> bool {
+        matches!(
+            self,
+            Request::SetCategory { .. }
+                | Request::SetService { .. }
+                | Request::SetPaused { .. }
+                | Request::ForgetSite { .. }
+                | Request::SetPreferences { .. }
+        ) || self.is_global_change()
+    }
+
     /// Whether the request changes choices that apply to every site (the defaults, undeclared
     /// cookies, sites without a policy, Global Privacy Control).
     pub fn is_global_change(&self) -> bool {

@@ -47,30 +47,85 @@ pub fn engine_version() -> String {
 #[wasm_bindgen]
 pub async fn start() -> Result<(), JsValue> {
     // Issued together; awaited one after the other.
-    let local = browser::storage_get_many(
-        Area::Local,
-        &[
-            keys::PREFS,
-            keys::RULE_BOOK,
-            keys::STORES,
-            keys::POLICY_INDEX,
-        ],
-    );
+    let local = browser::storage_get_many(Area::Local, LOCAL_KEYS);
     let session =
         browser::storage_get_many(Area::Session, &[keys::TABS, keys::DELETED, keys::SWEPT]);
     let installed = browser::dynamic_rules();
-    let local = local.await.unwrap_or(JsValue::UNDEFINED);
+    let local = match local.await {
+        Ok(local) => Some(local),
+        Err(_) => read_local_again().await,
+    };
     let session = session.await.unwrap_or(JsValue::UNDEFINED);
     let installed = installed.await.unwrap_or(JsValue::UNDEFINED);
 
-    let stored_prefs = get(&local, keys::PREFS);
+    let tabs: BTreeMap<i32, TabInfo> = from_js(get(&session, keys::TABS)).unwrap_or_default();
+    let deleted = crate::deletions::Deletions::from_stored(
+        &from_js::<serde_json::Value>(get(&session, keys::DELETED)).unwrap_or_default(),
+    );
+    let swept = get(&session, keys::SWEPT).as_bool() == Some(true);
+    let installed: Vec<Rule> = from_js(installed).unwrap_or_default();
+    with(|s| {
+        s.installed = installed.iter().map(|r| (r.id, r.clone())).collect();
+        s.tabs = tabs;
+        s.deleted = deleted;
+    });
+    match local {
+        Some(local) => load_local(&local, &installed).await,
+        None => {
+            // "Could not read" is not "nothing stored": the defaults (which deny statistics and
+            // marketing) are used for now, and nothing is written over what is stored until a
+            // read succeeds (ensure_local_read).
+            gloo::console::error!(
+                "cookie-warden: storage.local could not be read; the defaults apply and nothing is stored until it can be"
+            );
+            with(|s| {
+                s.local_unread = true;
+                s.rule_book.adopt_installed(&installed);
+            });
+        }
+    }
+    reconcile_rules().await;
+    if !swept {
+        wasm_bindgen_futures::spawn_local(async {
+            sweep(None).await;
+            let _ = storage_set(Area::Session, keys::SWEPT, &JsValue::TRUE).await;
+        });
+    }
+    Ok(())
+}
+
+/// The `storage.local` keys read at start.
+const LOCAL_KEYS: &[&str] = &[
+    keys::PREFS,
+    keys::RULE_BOOK,
+    keys::STORES,
+    keys::POLICY_INDEX,
+];
+
+/// Reads [`LOCAL_KEYS`] again after a failed read, a few times with short pauses; `None` if
+/// every try fails.
+async fn read_local_again() -> Option<JsValue> {
+    for pause_ms in [50, 200, 500] {
+        gloo::timers::future::TimeoutFuture::new(pause_ms).await;
+        if let Ok(local) = browser::storage_get_many(Area::Local, LOCAL_KEYS).await {
+            return Some(local);
+        }
+    }
+    None
+}
+
+/// Takes what `storage.local` holds (the items of [`LOCAL_KEYS`]) into memory: the choices,
+/// read tolerantly; the rule book, completed from the `installed` rules; the cookie stores seen;
+/// the index of policy records. Stores what had to be repaired.
+async fn load_local(local: &JsValue, installed: &[Rule]) {
+    let stored_prefs = get(local, keys::PREFS);
     let stored_prefs: serde_json::Value = if stored_prefs.is_undefined() {
         serde_json::Value::Null
     } else {
         from_js(stored_prefs).unwrap_or(serde_json::Value::Null)
     };
     let (prefs, repairs) = Preferences::load(&stored_prefs);
-    let stored_book = get(&local, keys::RULE_BOOK);
+    let stored_book = get(local, keys::RULE_BOOK);
     // The rule book is read entry by entry; what is unreadable is taken back from the rules
     // the browser still has installed.
     let stored_book: serde_json::Value = if stored_book.is_undefined() {
@@ -80,21 +135,15 @@ pub async fn start() -> Result<(), JsValue> {
     };
     let (mut rule_book, book_damage) = RuleBook::from_stored(&stored_book);
     let stores: std::collections::BTreeSet<String> =
-        from_js(get(&local, keys::STORES)).unwrap_or_default();
-    let tabs: BTreeMap<i32, TabInfo> = from_js(get(&session, keys::TABS)).unwrap_or_default();
-    let deleted = crate::deletions::Deletions::from_stored(
-        &from_js::<serde_json::Value>(get(&session, keys::DELETED)).unwrap_or_default(),
-    );
-    let swept = get(&session, keys::SWEPT).as_bool() == Some(true);
-    let installed: Vec<Rule> = from_js(installed).unwrap_or_default();
-    let adopted = rule_book.adopt_installed(&installed);
+        from_js(get(local, keys::STORES)).unwrap_or_default();
+    let adopted = rule_book.adopt_installed(installed);
     if book_damage > 0 || !adopted.is_empty() {
         gloo::console::warn!(format!(
             "cookie-warden: the stored rule book had {book_damage} unreadable entries; {} sites taken back from the installed rules",
             adopted.len()
         ));
     }
-    let stored_index = get(&local, keys::POLICY_INDEX);
+    let stored_index = get(local, keys::POLICY_INDEX);
     // Without a stored index (an earlier version's storage) it is made from the records once,
     // and stored, so later starts do not read every record again.
     let index_rebuilt = stored_index.is_undefined();
@@ -104,11 +153,9 @@ pub async fn start() -> Result<(), JsValue> {
         s.prefs = prefs;
         s.repairs = repairs.iter().map(ToString::to_string).collect();
         s.rule_book = rule_book;
-        s.installed = installed.into_iter().map(|r| (r.id, r)).collect();
-        s.tabs = tabs;
-        s.deleted = deleted;
         s.stores = stores;
         s.policy_index = policy_index;
+        s.local_unread = false;
     });
     if repaired {
         persist(Record::Prefs).await;
@@ -119,14 +166,25 @@ pub async fn start() -> Result<(), JsValue> {
     if index_rebuilt {
         persist(Record::PolicyIndex).await;
     }
-    reconcile_rules().await;
-    if !swept {
-        wasm_bindgen_futures::spawn_local(async {
-            sweep(None).await;
-            let _ = storage_set(Area::Session, keys::SWEPT, &JsValue::TRUE).await;
-        });
+}
+
+/// Whether what `storage.local` holds is in memory: if the read at start failed, it is tried
+/// again now. Choices are changed only when it is, so a change never overwrites stored choices
+/// that were not read.
+async fn ensure_local_read() -> bool {
+    if !with(|s| s.local_unread) {
+        return true;
     }
-    Ok(())
+    let Ok(local) = browser::storage_get_many(Area::Local, LOCAL_KEYS).await else {
+        return false;
+    };
+    if !with(|s| s.local_unread) {
+        return true;
+    }
+    let installed: Vec<Rule> = with(|s| s.installed.values().cloned().collect());
+    load_local(&local, &installed).await;
+    after_global_change().await;
+    true
 }
 
 /// `chrome.cookies.onChanged`: decides a cookie that was just set, and deletes it if the
@@ -278,10 +336,14 @@ pub async fn on_tab_removed(tab_id: i32) -> Result<(), JsValue> {
 pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, JsValue> {
     let sender = sender_of(&sender);
     let response = match from_js::<Request>(message) {
-        Ok(request) if request.allowed_from(&sender) => handle(request, &sender).await,
-        Ok(_) => Response::Error {
+        Ok(request) if !request.allowed_from(&sender) => Response::Error {
             message: "not allowed from this sender".into(),
         },
+        Ok(request) if request.changes_choices() && !ensure_local_read().await => Response::Error {
+            message: "your saved choices could not be read, so nothing was changed; try again"
+                .into(),
+        },
+        Ok(request) => handle(request, &sender).await,
         Err(e) => Response::Error {
             message: format!("not a request: {}", e.as_string().unwrap_or_default()),
         },
@@ -838,6 +900,9 @@ async fn load_policy_index(stored: JsValue) -> BTreeMap<Site, IndexEntry> {
 /// keep room for the choices and the rule book. A site whose record went keeps its rules; its
 /// policy is fetched again on its next visit.
 async fn store_policy(site: &Site, record: &PolicyRecord) {
+    if with(|s| s.local_unread) {
+        return;
+    }
     let bytes = serde_json::to_string(record).map_or(0, |t| t.len() as u64);
     let evict: Vec<Site> = with(|s| {
         s.policy_index.remove(site);
@@ -1095,6 +1160,13 @@ async fn write(record: Record) {
         Record::Deleted => (Area::Session, keys::DELETED, with(|s| to_js(&s.deleted))),
     };
     let Ok(value) = value else { return };
+    if matches!(area, Area::Local) && with(|s| s.local_unread) {
+        // What is stored was not read: writing now would replace it with what is in memory.
+        gloo::console::warn!(format!(
+            "cookie-warden: {key} not stored (storage.local unread)"
+        ));
+        return;
+    }
     if let Err(e) = storage_set(area, key, &value).await {
         gloo::console::error!(format!("cookie-warden: {key} was not stored"), e);
     }

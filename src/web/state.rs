@@ -201,6 +201,9 @@ pub struct State {
     pub written: BTreeMap<Record, Written>,
     /// Cookies asked to be removed and not yet reported removed, by [`removal_key`].
     pub removing: HashMap<String, Removing>,
+    /// `storage.local` could not be read at start (and not since): what is in memory are
+    /// defaults, and nothing is written there until a read succeeds.
+    pub local_unread: bool,
 }
 
 impl State {

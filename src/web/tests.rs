@@ -96,3 +96,124 @@ async fn a_policy_that_is_not_on_the_site_is_refused() {
         answer.err()
     );
 }
+
+/// A stand-in for the `chrome.*` APIs the background calls, in this test page. Reads of
+/// `storage.local` fail while `cwFake.failLocalReads` is set; every write is recorded in
+/// `cwFake.localWrites` as `[key, value]`.
+fn install_fake_chrome() {
+    let install = js_sys::Function::new_no_args(
+        r#"
+        const fake = { failLocalReads: true, local: {}, localWrites: [] };
+        const ok = (value) => () => Promise.resolve(value);
+        const pick = (store, keys) => {
+          if (keys === null) return { ...store };
+          const out = {};
+          for (const k of [].concat(keys)) if (k in store) out[k] = store[k];
+          return out;
+        };
+        const session = {};
+        const chrome = {
+          storage: {
+            local: {
+              get: (keys) => fake.failLocalReads
+                ? Promise.reject(new Error('IO error: the disk is busy'))
+                : Promise.resolve(pick(fake.local, keys)),
+              set: (items) => {
+                for (const [k, v] of Object.entries(items)) { fake.localWrites.push([k, v]); fake.local[k] = v; }
+                return Promise.resolve();
+              },
+              remove: ok(undefined),
+            },
+            session: {
+              get: (keys) => Promise.resolve(pick(session, keys)),
+              set: (items) => { Object.assign(session, items); return Promise.resolve(); },
+            },
+          },
+          declarativeNetRequest: { getDynamicRules: ok([]), updateDynamicRules: ok(undefined) },
+          scripting: {
+            getRegisteredContentScripts: ok([]),
+            registerContentScripts: ok(undefined),
+            unregisterContentScripts: ok(undefined),
+          },
+          cookies: { getAll: ok([]), getAllCookieStores: ok([]), remove: ok(null) },
+          action: { setBadgeText: ok(undefined), setBadgeBackgroundColor: ok(undefined) },
+          tabs: { get: ok({}) },
+          runtime: { id: 'fake-id', getURL: (p) => 'chrome-extension://fake-id/' + p },
+        };
+        Object.defineProperty(globalThis, 'chrome', { value: chrome, configurable: true, writable: true });
+        globalThis.cwFake = fake;
+        "#,
+    );
+    install
+        .call0(&JsValue::UNDEFINED)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+}
+
+fn fake() -> JsValue {
+    get(&js_sys::global(), "cwFake")
+}
+
+/// The `prefs` values the background wrote to `storage.local`, as JSON text.
+fn prefs_written() -> Vec<String> {
+    js_sys::Array::from(&get(&fake(), "localWrites"))
+        .iter()
+        .filter(|w| js_sys::Array::from(w).get(0).as_string().as_deref() == Some("prefs"))
+        .filter_map(|w| js_sys::JSON::stringify(&js_sys::Array::from(&w).get(1)).ok())
+        .filter_map(|t| t.as_string())
+        .collect()
+}
+
+/// Regression (issue 10, robustness): a rejected `storage.local` read at start used to look
+/// like a first run, and the next choice saved the defaults over the visitor's real choices.
+/// Now nothing is written until a read succeeds, the change is refused with a reason, and once
+/// the stored choices can be read the change is applied on top of them.
+#[wasm_bindgen_test]
+async fn a_failed_read_of_the_choices_is_not_a_first_run() {
+    install_fake_chrome();
+    super::start().await.unwrap_or_else(|e| panic!("{e:?}"));
+    let sender = json(r#"{"id": "fake-id", "url": "chrome-extension://fake-id/popup.html"}"#);
+    let change = || {
+        json(
+            r#"{"type": "setCategory", "site": "kaltiot.test", "category": "statistics", "choice": "allow"}"#,
+        )
+    };
+    let answer = super::on_message(change(), sender.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(get(&answer, "type").as_string().as_deref(), Some("error"));
+    assert!(
+        get(&answer, "message")
+            .as_string()
+            .unwrap_or_default()
+            .contains("could not be read"),
+        "the visitor is told why"
+    );
+    assert_eq!(
+        prefs_written(),
+        Vec::<String>::new(),
+        "nothing written over the stored choices"
+    );
+
+    // The disk answers again, and holds the visitor's real choices.
+    let stored = json(
+        r#"{"prefs": {"version": 2, "defaults": {"necessary": "allow", "functional": "allow", "statistics": "deny", "marketing": "deny"},
+            "undeclared": "keep", "actWithoutPolicy": true, "globalPrivacyControl": true,
+            "sites": {"nopolicy.test": {"paused": true}}}}"#,
+    );
+    let _ = js_sys::Reflect::set(&fake(), &"local".into(), &stored);
+    let _ = js_sys::Reflect::set(&fake(), &"failLocalReads".into(), &JsValue::FALSE);
+    let answer = super::on_message(change(), sender)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(get(&answer, "type").as_string().as_deref(), Some("done"));
+    let written = prefs_written();
+    let last = written.last().cloned().unwrap_or_default();
+    assert!(
+        last.contains(r#""nopolicy.test":{"paused":true}"#),
+        "the stored choice is kept: {last}"
+    );
+    assert!(
+        last.contains(r#""kaltiot.test":{"categories":{"statistics":"allow"}}"#),
+        "and the change made: {last}"
+    );
+}
