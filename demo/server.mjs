@@ -43,7 +43,22 @@ export const HOSTS = Object.freeze({
   claims: 'www.claims.test',
   huge: 'www.huge.test',
   flipflop: 'www.flipflop.test',
+  // Pages that try to steer the extension (tests/e2e/scenarios.mjs, issue 10).
+  emptypolicy: 'www.emptypolicy.test',
+  injected: 'www.injected.test',
+  brokenlink: 'www.brokenlink.test',
+  pointer: 'www.pointer.test',
+  gpcallow: 'www.gpcallow.test',
+  manykeys: 'www.manykeys.test',
+  privateonly: 'www.privateonly.test',
 });
+
+/** gpcallow.test's trackers: the statistics host (denied) and the functional one under it (allowed). */
+export const GPC_STATS_HOST = 'stats.gpc-cdn.test';
+export const GPC_WIDGET_HOST = 'widgets.gpc-cdn.test';
+
+/** How many unknown keys manykeys.test's policy has (one warning each, were they all kept). */
+export const MANY_KEYS = 20000;
 
 /**
  * Thirty sites that serve one generated heavy policy each (1,000 services, 5,000 storage
@@ -79,6 +94,9 @@ export const EXTRA_HOSTS = Object.freeze([
   HEAVY_ALLOWED_TRACKER,
   HEAVY_DENIED_TRACKER,
   ...Array.from({ length: FLIP_VERSIONS }, (_, n) => flipTracker(n + 1)),
+  GPC_STATS_HOST,
+  GPC_WIDGET_HOST,
+  'sub.pointer.test',
 ]);
 
 /** Per-test switches for setVariant(name, value), with their defaults. */
@@ -629,6 +647,35 @@ ${pixels.join('\n')}
   });
 }
 
+/** A small valid policy for `site` with GA (statistics, google-analytics.test), optionally as another category. */
+function gaPolicy(site, category = 'statistics') {
+  const policy = smallPolicy(site);
+  policy.services[0].category = category;
+  return policy;
+}
+
+/** The page of a site that tries to steer the extension (issue 10), loading the GA stand-in with `from=site`. */
+function steeringPage(host, o, { head = '', about, script = '' }) {
+  const site = host.replace(/^www\./, '');
+  return page({
+    title: `${host} – ${about}`,
+    head: `${head}<script async src="${o.ga}/g/collect.js?from=${escapeHtml(site)}"></script>
+`,
+    body: `<main>
+  <h1>${escapeHtml(host)}</h1>
+  <p>${escapeHtml(about)}</p>
+  <img src="/last.gif" width="1" height="1" alt="" id="last">
+</main>${script}`,
+  });
+}
+
+/** manykeys.test's policy: valid, with MANY_KEYS unknown top-level keys. */
+export function manyKeysPolicy() {
+  const policy = gaPolicy('manykeys.test');
+  for (let i = 0; i < MANY_KEYS; i++) policy[`unknown${String(i).padStart(5, '0')}`] = 1;
+  return JSON.stringify(policy);
+}
+
 const GTM_JS = `// Google Tag Manager stand-in (Cookie Warden demo). Sets up dataLayer, loads nothing.
 (function () {
   window.dataLayer = window.dataLayer || [];
@@ -734,8 +781,14 @@ export async function startDemoServer({
   const js = (res, body) =>
     send(res, 200, 'text/javascript; charset=utf-8', body, { 'Cache-Control': 'no-store' });
   const gif = (res) => send(res, 200, 'image/gif', PIXEL_GIF, { 'Cache-Control': 'no-store' });
+  // Validators on every policy answer: a client that cached it would send them back
+  // (If-None-Match, If-Modified-Since), which the log records.
   const policyJson = (res, body) =>
-    send(res, 200, 'application/json; charset=utf-8', body, { 'Cache-Control': 'max-age=3600' });
+    send(res, 200, 'application/json; charset=utf-8', body, {
+      'Cache-Control': 'max-age=3600',
+      ETag: '"cw-demo-policy"',
+      'Last-Modified': 'Tue, 28 Apr 2025 00:00:00 GMT',
+    });
   const notFound = (res, what = 'Not found') =>
     send(res, 404, 'text/plain; charset=utf-8', what + '\n', { 'Cache-Control': 'no-store' });
   const redirect = (res, location, status = 302) =>
@@ -944,6 +997,105 @@ export async function startDemoServer({
     return notFound(res);
   };
 
+  // --- pages that try to steer the extension (issue 10) ---
+  const emptyBody = JSON.stringify({ version: 1, site: 'emptypolicy.test', services: [] });
+  const steering = (pageOf, files) => (req, res, p, h) => {
+    if (p === '/' || p === '/index.html') return html(res, ...[].concat(pageOf(h)));
+    if (p === '/last.gif') return gif(res);
+    if (p in files) return policyJson(res, files[p]());
+    return notFound(res);
+  };
+  const emptypolicy = steering(
+    (h) => steeringPage(h, origins(), { about: 'Publishes a valid policy that declares nothing.' }),
+    { '/.well-known/cookie-policy.json': () => emptyBody },
+  );
+  const injected = steering(
+    (h) =>
+      steeringPage(h, origins(), {
+        about: 'Its own well-known policy denies GA as statistics; a link in the page names a policy that calls GA functional.',
+        head: '<link rel="cookie-policy" href="/injected-policy.json">\n',
+      }),
+    {
+      '/.well-known/cookie-policy.json': () => JSON.stringify(gaPolicy('injected.test')),
+      '/injected-policy.json': () => JSON.stringify(gaPolicy('injected.test', 'functional')),
+    },
+  );
+  const brokenlink = steering(
+    (h) =>
+      steeringPage(h, origins(), {
+        about: 'Its own well-known policy is valid; a link in the page names a broken one.',
+        head: '<link rel="cookie-policy" href="/broken-policy.json">\n',
+      }),
+    {
+      '/.well-known/cookie-policy.json': () => JSON.stringify(gaPolicy('brokenlink.test')),
+      '/broken-policy.json': () => '{"version": 1,',
+    },
+  );
+  const pointer = (req, res, p, h) => {
+    if (p === '/' || p === '/index.html') {
+      // A link to an address in the visitor's network, a Link header to another site.
+      return html(
+        res,
+        steeringPage(h, origins(), {
+          about: 'Names policies at 127.0.0.1 and on another site.',
+          head: `<link rel="cookie-policy" href="http://127.0.0.1:${actualPort}/cookie-policy.json">\n`,
+        }),
+        { Link: `<${origin(HOSTS.kaltiot)}/cookie-policy.json>; rel="cookie-policy"` },
+      );
+    }
+    if (p === '/sub') {
+      // Another host of the same site, named by the page and by a header.
+      return html(
+        res,
+        steeringPage(h, origins(), {
+          about: 'Names a policy on another host of its site.',
+          head: `<link rel="cookie-policy" href="${origin('sub.pointer.test')}/p.json">\n`,
+        }),
+        { Link: `<${origin('sub.pointer.test')}/h.json>; rel="cookie-policy"` },
+      );
+    }
+    if (p === '/last.gif') return gif(res);
+    if (p === '/p.json' || p === '/h.json') return policyJson(res, JSON.stringify(gaPolicy('pointer.test', 'functional')));
+    return notFound(res);
+  };
+  const gpcPolicy = JSON.stringify({
+    version: 1,
+    site: 'gpcallow.test',
+    services: [
+      { id: 'stats', name: 'Stats', category: 'statistics', domains: ['gpc-cdn.test'], storage: [] },
+      { id: 'widgets', name: 'Widgets', category: 'functional', domains: [GPC_WIDGET_HOST], storage: [] },
+    ],
+  });
+  const gpcallow = (req, res, p, h) => {
+    if (p === '/' || p === '/index.html') {
+      return html(
+        res,
+        page({
+          title: `${h} – an allowed subdomain of a blocked domain`,
+          body: `<main>
+  <h1>${escapeHtml(h)}</h1>
+  <p>Its policy denies gpc-cdn.test (statistics) and allows ${GPC_WIDGET_HOST} (functional).</p>
+  <img src="${origin(GPC_STATS_HOST)}/pixel.gif" width="1" height="1" alt="">
+  <img src="${origin(GPC_WIDGET_HOST)}/pixel.gif" width="1" height="1" alt="">
+  <img src="/last.gif" width="1" height="1" alt="" id="last">
+</main>`,
+        }),
+      );
+    }
+    if (p === '/last.gif') return gif(res);
+    if (isPolicyPath(p)) return policyJson(res, gpcPolicy);
+    return notFound(res);
+  };
+  const manyKeysBody = manyKeysPolicy();
+  const manykeys = steering(
+    (h) => steeringPage(h, origins(), { about: `Its policy has ${MANY_KEYS} unknown keys.` }),
+    { '/.well-known/cookie-policy.json': () => manyKeysBody },
+  );
+  const privateonly = steering(
+    (h) => steeringPage(h, origins(), { about: 'Visited only in private windows.' }),
+    { '/.well-known/cookie-policy.json': () => JSON.stringify(gaPolicy('privateonly.test')) },
+  );
+
   // Which site answers for a host: [domain, handler]; the domain and its subdomains match.
   const sites = [
     ['kaltiot.test', kaltiot],
@@ -968,6 +1120,14 @@ export async function startDemoServer({
     ['claims.test', claims],
     ['huge.test', huge],
     ['flipflop.test', flipflop],
+    ['emptypolicy.test', emptypolicy],
+    ['injected.test', injected],
+    ['brokenlink.test', brokenlink],
+    ['pointer.test', pointer],
+    ['gpcallow.test', gpcallow],
+    ['gpc-cdn.test', pixels],
+    ['manykeys.test', manykeys],
+    ['privateonly.test', privateonly],
   ];
 
   const handle = (req, res) => {
@@ -986,6 +1146,9 @@ export async function startDemoServer({
       fetchSite: req.headers['sec-fetch-site'] ?? null,
       // Global Privacy Control, as the browser sent it.
       gpc: req.headers['sec-gpc'] ?? null,
+      // Validators of a cached answer, had the client kept one.
+      ifNoneMatch: req.headers['if-none-match'] ?? null,
+      ifModifiedSince: req.headers['if-modified-since'] ?? null,
     };
     // Logged before anything is answered: a request that is not in the log never arrived.
     log.push(entry);

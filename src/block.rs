@@ -22,6 +22,11 @@ pub const MAX_DYNAMIC_RULES: u32 = 5_000;
 /// Rule ids below this are reserved for global rules (such as the Global Privacy Control header).
 pub const FIRST_SITE_RULE_ID: u32 = 100;
 
+/// Session rules (`updateSessionRules`, gone when the browser closes) carry the rules of sites
+/// known only from private windows, with ids above this (the rule book's ids plus it), so
+/// nothing learned in a private window is kept by the browser's dynamic rules.
+pub const SESSION_RULE_ID_OFFSET: u32 = 1_000_000;
+
 /// Rules one site may have: one per [`SiteAction`].
 pub const RULES_PER_SITE: u32 = 2;
 
@@ -298,6 +303,19 @@ pub struct RuleUpdate {
     pub remove_rule_ids: Vec<u32>,
     /// Rules to add.
     pub add_rules: Vec<Rule>,
+}
+
+impl RuleUpdate {
+    /// The same update with every rule id moved up by `offset` (for session rules).
+    pub fn offset_ids(mut self, offset: u32) -> RuleUpdate {
+        for id in &mut self.remove_rule_ids {
+            *id += offset;
+        }
+        for rule in &mut self.add_rules {
+            rule.id += offset;
+        }
+        self
+    }
 }
 
 /// One site's place in the [`RuleBook`].

@@ -76,6 +76,13 @@ impl Cookie {
         format!("{scheme}://{}{path}", self.host())
     }
 
+    /// Whether the cookie is in a private window's store (`"1"` is Chrome's incognito store,
+    /// `"firefox-private"` Firefox's): what the extension learns from it must not outlive the
+    /// private session.
+    pub fn in_private_store(&self) -> bool {
+        is_private_store(&self.store_id)
+    }
+
     /// The cookie's domain without a leading dot.
     pub fn host(&self) -> &str {
         self.domain.trim_start_matches('.')
@@ -97,6 +104,12 @@ impl Cookie {
             (expires - now).min(u64::MAX as f64) as u64
         })
     }
+}
+
+/// Whether `store_id` names a private window's cookie store (Chrome's incognito store `"1"`,
+/// Firefox's `"firefox-private"`).
+pub fn is_private_store(store_id: &str) -> bool {
+    store_id == "1" || store_id == "firefox-private"
 }
 
 /// What a site's policy is, as far as the decision goes.

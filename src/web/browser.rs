@@ -32,6 +32,10 @@ extern "C" {
     fn dnr_update_dynamic_rules(options: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = getDynamicRules)]
     fn dnr_get_dynamic_rules() -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = updateSessionRules)]
+    fn dnr_update_session_rules(options: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = getSessionRules)]
+    fn dnr_get_session_rules() -> Result<Promise, JsValue>;
 
     #[wasm_bindgen(catch, js_namespace = ["chrome", "action"], js_name = setBadgeText)]
     fn action_set_badge_text(details: &JsValue) -> Result<Promise, JsValue>;
@@ -244,6 +248,22 @@ pub async fn update_dynamic_rules(options: &JsValue) -> Result<(), JsValue> {
 /// `chrome.declarativeNetRequest.getDynamicRules()`, issued when called (not when awaited).
 pub fn dynamic_rules() -> impl std::future::Future<Output = Result<JsValue, JsValue>> {
     call(dnr_get_dynamic_rules())
+}
+
+/// `chrome.declarativeNetRequest.updateSessionRules(options)`.
+pub async fn update_session_rules(options: &JsValue) -> Result<(), JsValue> {
+    call(dnr_update_session_rules(options)).await.map(|_| ())
+}
+
+/// `chrome.declarativeNetRequest.getSessionRules()`, issued when called (not when awaited).
+pub fn session_rules() -> impl std::future::Future<Output = Result<JsValue, JsValue>> {
+    call(dnr_get_session_rules())
+}
+
+/// Whether a tab is in a private (incognito) window, if the browser says.
+pub async fn tab_incognito(tab_id: i32) -> Option<bool> {
+    let tab = call(tabs_get(tab_id)).await.ok()?;
+    get(&tab, "incognito").as_bool()
 }
 
 /// The ids of the rules matched in a tab (`getMatchedRules`), where the browser allows it.

@@ -15,7 +15,7 @@ mod state;
 mod tests;
 
 use crate::block::{self, BlockPlan, Rule, RuleBook, RuleUpdate};
-use crate::decide::{decide, Context, Cookie, SitePolicy, Verdict};
+use crate::decide::{decide, is_private_store, Context, Cookie, SitePolicy, Verdict};
 use crate::discovery::{self, Candidate, Outcome, PolicyRecord, SourceKind};
 use crate::domain::Site;
 use crate::known::KnownCookies;
@@ -48,15 +48,28 @@ pub fn engine_version() -> String {
 pub async fn start() -> Result<(), JsValue> {
     // Issued together; awaited one after the other.
     let local = browser::storage_get_many(Area::Local, LOCAL_KEYS);
-    let session =
-        browser::storage_get_many(Area::Session, &[keys::TABS, keys::DELETED, keys::SWEPT]);
+    let session = browser::storage_get_many(
+        Area::Session,
+        &[
+            keys::TABS,
+            keys::DELETED,
+            keys::SWEPT,
+            keys::SESSION_RULE_BOOK,
+        ],
+    );
     let installed = browser::dynamic_rules();
+    let session_installed = browser::session_rules();
     let local = match local.await {
         Ok(local) => Some(local),
         Err(_) => read_local_again().await,
     };
     let session = session.await.unwrap_or(JsValue::UNDEFINED);
     let installed = installed.await.unwrap_or(JsValue::UNDEFINED);
+    let session_installed: Vec<Rule> =
+        from_js(session_installed.await.unwrap_or(JsValue::UNDEFINED)).unwrap_or_default();
+    let (session_book, _) = RuleBook::from_stored(
+        &from_js::<serde_json::Value>(get(&session, keys::SESSION_RULE_BOOK)).unwrap_or_default(),
+    );
 
     let tabs: BTreeMap<i32, TabInfo> = from_js(get(&session, keys::TABS)).unwrap_or_default();
     let deleted = crate::deletions::Deletions::from_stored(
@@ -66,6 +79,8 @@ pub async fn start() -> Result<(), JsValue> {
     let installed: Vec<Rule> = from_js(installed).unwrap_or_default();
     with(|s| {
         s.installed = installed.iter().map(|r| (r.id, r.clone())).collect();
+        s.session_installed = session_installed.into_iter().map(|r| (r.id, r)).collect();
+        s.session_book = session_book;
         s.tabs = tabs;
         s.deleted = deleted;
     });
@@ -243,9 +258,31 @@ pub async fn on_navigation(details: JsValue, committed: bool) -> Result<(), JsVa
         }
     }
     let Some(site) = site else { return Ok(()) };
+    let private = match tab_id.filter(|t| *t >= 0) {
+        Some(tab_id) => tab_is_private(tab_id, None).await,
+        None => false,
+    };
     let candidates = discovery::well_known_candidates(&url);
-    discover(&site, &url, candidates, Discovery::Visit).await;
+    discover(&site, &url, candidates, Discovery::Visit, private).await;
     Ok(())
+}
+
+/// Whether a tab is in a private window: from what is known of the tab, else from `hint` (what
+/// the event says, where it says it), else from the browser (once per tab).
+async fn tab_is_private(tab_id: i32, hint: Option<bool>) -> bool {
+    if let Some(known) = with(|s| s.tabs.get(&tab_id).and_then(|t| t.private)) {
+        return known;
+    }
+    let private = match hint {
+        Some(private) => Some(private),
+        None => browser::tab_incognito(tab_id).await,
+    };
+    with(|s| {
+        if let Some(tab) = s.tabs.get_mut(&tab_id) {
+            tab.private = private;
+        }
+    });
+    private.unwrap_or(false)
 }
 
 /// `webRequest.onHeadersReceived` for top-level documents: a `Link: <...>; rel="cookie-policy"`
@@ -271,7 +308,13 @@ pub async fn on_headers_received(details: JsValue) -> Result<(), JsValue> {
             url: target,
             kind: SourceKind::LinkHeader,
         };
-        discover(&site, &url, vec![candidate], Discovery::Visit).await;
+        let private = match get(&details, "tabId").as_f64().map(|t| t as i32) {
+            Some(tab_id) if tab_id >= 0 => {
+                tab_is_private(tab_id, get(&details, "incognito").as_bool()).await
+            }
+            _ => false,
+        };
+        discover(&site, &url, vec![candidate], Discovery::Visit, private).await;
     }
     Ok(())
 }
@@ -413,12 +456,17 @@ async fn handle(request: Request, sender: &Sender) -> Response {
                 .flatten()
                 .find(|url| web_site(url).as_ref() == Some(&site))
                 .unwrap_or_else(|| format!("https://{site}/"));
+            let private = match tab_id {
+                Some(tab) => tab_is_private(tab, None).await,
+                None => false,
+            };
             // The policy in force stays in force until the new answer replaces it.
             discover(
                 &site,
                 &page,
                 discovery::well_known_candidates(&page),
                 Discovery::Refresh,
+                private,
             )
             .await;
             Response::Done
@@ -448,18 +496,19 @@ async fn handle(request: Request, sender: &Sender) -> Response {
             let Sender::ContentScript {
                 url: page_url,
                 top_frame: true,
-                ..
+                tab_id,
             } = sender
             else {
                 return Response::Done;
             };
+            let private = tab_is_private(*tab_id, None).await;
             if let Some(site) = web_site(page_url) {
                 if let Some(url) = discovery::resolve_url(&url, page_url) {
                     let candidate = Candidate {
                         url,
                         kind: SourceKind::LinkElement,
                     };
-                    discover(&site, page_url, vec![candidate], Discovery::Visit).await;
+                    discover(&site, page_url, vec![candidate], Discovery::Visit, private).await;
                 }
             }
             Response::Done
@@ -501,6 +550,7 @@ async fn after_global_change() {
     let sites: Vec<Site> = with(|s| {
         let mut sites = s.sites_in_memory();
         sites.extend(s.rule_book.sites.keys().cloned());
+        sites.extend(s.session_book.sites.keys().cloned());
         sites.sort();
         sites.dedup();
         sites
@@ -637,7 +687,8 @@ async fn count_deletion(site: &Site, name: &str) {
 /// Remembers a cookie store the extension has seen a cookie in: Firefox lists only the stores
 /// with open tabs, and a container's cookies must still be swept after its tab is closed.
 async fn remember_store(store: &str) {
-    if store.is_empty() || with(|s| s.stores.contains(store)) {
+    // A private window's store is not remembered: that the visitor used one is not kept.
+    if store.is_empty() || is_private_store(store) || with(|s| s.stores.contains(store)) {
         return;
     }
     with(|s| s.stores.insert(store.to_owned()));
@@ -762,9 +813,19 @@ fn still_wanted(
         .collect()
 }
 
-async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: Discovery) {
+/// `private`: the page is in a private window, so what is learned stays in memory (and in
+/// session rules), and nothing about the visit is stored.
+async fn discover(
+    site: &Site,
+    page_url: &str,
+    candidates: Vec<Candidate>,
+    why: Discovery,
+    private: bool,
+) {
     let current = policy_of(site).await;
-    touch_policy(site).await;
+    if !private {
+        touch_policy(site).await;
+    }
     // Nothing is sent to a place the page may not make the extension ask (another site, an
     // address in the visitor's network), whatever named it.
     let candidates = candidates
@@ -779,7 +840,9 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: 
         .collect();
     let wanted = still_wanted(candidates, current.as_deref(), why);
     if wanted.is_empty() {
-        if current.is_some() {
+        // A private visit leaves no trace in the rule book (not even when a site was last
+        // used); the rules of what is already known are in place.
+        if current.is_some() && !private {
             apply_rules(site).await;
         }
         return;
@@ -855,13 +918,15 @@ async fn discover(site: &Site, page_url: &str, candidates: Vec<Candidate>, why: 
                 return false;
             }
         }
-        s.set_policy(site, Some(Loaded::new(record.clone())));
+        s.set_policy(site, Some(Loaded::learned(record.clone(), private)));
         true
     });
     if !replaced {
         return;
     }
-    store_policy(site, &record).await;
+    if !private {
+        store_policy(site, &record).await;
+    }
     apply_rules(site).await;
     sweep(Some(site)).await;
 }
@@ -965,6 +1030,10 @@ async fn apply_rules_in_turn(site: &Site) {
     let Some(loaded) = policy_of(site).await else {
         return;
     };
+    if loaded.private {
+        apply_session_rules(site, &loaded).await;
+        return;
+    }
     let update = with(|s| {
         let plan = loaded
             .compiled
@@ -986,6 +1055,51 @@ async fn apply_rules_in_turn(site: &Site) {
         install(update).await;
     }
     persist(Record::RuleBook).await;
+}
+
+/// The rules of a site known only from a private window: session rules, which the browser
+/// forgets when it closes, with their own rule book in `storage.session`.
+async fn apply_session_rules(site: &Site, loaded: &Loaded) {
+    let update = with(|s| {
+        let plan = loaded
+            .compiled
+            .as_ref()
+            .map_or_else(BlockPlan::default, |(compiled, _, _)| {
+                block::plan(compiled.policy(), &s.prefs)
+            });
+        let update = s
+            .session_book
+            .update_site(site, &plan, now())
+            .offset_ids(block::SESSION_RULE_ID_OFFSET);
+        let unchanged = update
+            .add_rules
+            .iter()
+            .all(|r| s.session_installed.get(&r.id) == Some(r))
+            && update.remove_rule_ids.iter().all(|id| {
+                !s.session_installed.contains_key(id)
+                    || update.add_rules.iter().any(|r| r.id == *id)
+            });
+        (!unchanged).then_some(update)
+    });
+    if let Some(update) = update {
+        install_session(update).await;
+    }
+    persist(Record::SessionRuleBook).await;
+}
+
+async fn install_session(update: RuleUpdate) {
+    let Ok(options) = to_js(&update) else { return };
+    match browser::update_session_rules(&options).await {
+        Ok(()) => with(|s| {
+            for id in &update.remove_rule_ids {
+                s.session_installed.remove(id);
+            }
+            for rule in update.add_rules {
+                s.session_installed.insert(rule.id, rule);
+            }
+        }),
+        Err(e) => gloo::console::error!("cookie-warden: updateSessionRules failed", e),
+    }
 }
 
 /// Makes the installed rules match the rule book and the Global Privacy Control choice (the
@@ -1015,6 +1129,27 @@ async fn reconcile_rules() {
     });
     if !update.remove_rule_ids.is_empty() || !update.add_rules.is_empty() {
         install(update).await;
+    }
+    // Session rules of sites the session rule book no longer holds go too.
+    let strays = with(|s| {
+        let owned: std::collections::BTreeSet<u32> = s
+            .session_book
+            .owned_rule_ids()
+            .into_iter()
+            .map(|id| id + block::SESSION_RULE_ID_OFFSET)
+            .collect();
+        RuleUpdate {
+            remove_rule_ids: s
+                .session_installed
+                .keys()
+                .filter(|id| !owned.contains(id))
+                .copied()
+                .collect(),
+            add_rules: Vec::new(),
+        }
+    });
+    if !strays.remove_rule_ids.is_empty() {
+        install_session(strays).await;
     }
     browser::set_gpc_script(with(|s| s.prefs.global_privacy_control)).await;
     // Sites the rule book holds whose rules the browser dropped (Firefox does on a temporary
@@ -1095,12 +1230,19 @@ async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&str>) -> Resp
             language: language.unwrap_or("en"),
             now: now(),
         });
-        let slot_ids = s
+        let mut slot_ids = s
             .rule_book
             .sites
             .get(site)
             .map(|i| block::slot_rule_ids(i.slot))
             .unwrap_or_default();
+        if let Some(info) = s.session_book.sites.get(site) {
+            slot_ids.extend(
+                block::slot_rule_ids(info.slot)
+                    .into_iter()
+                    .map(|id| id + block::SESSION_RULE_ID_OFFSET),
+            );
+        }
         Response::Panel {
             view: Box::new(view),
             deleted_in_tab: tab_id.and_then(|t| s.tabs.get(&t)).map_or(0, |t| t.deleted),
@@ -1157,6 +1299,11 @@ async fn write(record: Record) {
             with(|s| to_js(&s.policy_index)),
         ),
         Record::Tabs => (Area::Session, keys::TABS, with(|s| to_js(&s.tabs))),
+        Record::SessionRuleBook => (
+            Area::Session,
+            keys::SESSION_RULE_BOOK,
+            with(|s| to_js(&s.session_book)),
+        ),
         Record::Deleted => (Area::Session, keys::DELETED, with(|s| to_js(&s.deleted))),
     };
     let Ok(value) = value else { return };

@@ -36,6 +36,10 @@ pub mod keys {
     /// was last used (the records are kept within a byte budget, least recently used go first).
     pub const POLICY_INDEX: &str = "policyIndex";
 
+    /// `chrome.storage.session`: the rule book of the session rules, for sites known only from
+    /// private windows.
+    pub const SESSION_RULE_BOOK: &str = "sessionRuleBook";
+
     /// `chrome.storage.local`: the policy record of a site.
     pub fn policy(site: &crate::domain::Site) -> String {
         format!("policy:{site}")
@@ -67,13 +71,24 @@ pub struct Loaded {
     pub record: PolicyRecord,
     /// The usable policy.
     pub compiled: Option<(CompiledPolicy, DocumentKind, Vec<Diagnostic>)>,
+    /// Learned in a private window: kept in memory only, and its rules are session rules.
+    pub private: bool,
 }
 
 impl Loaded {
-    /// Compiles `record`.
+    /// Compiles `record` (read from storage, or learned outside private windows).
     pub fn new(record: PolicyRecord) -> Rc<Loaded> {
+        Loaded::learned(record, false)
+    }
+
+    /// Compiles `record`, learned in a private window or not.
+    pub fn learned(record: PolicyRecord, private: bool) -> Rc<Loaded> {
         let compiled = record.compile();
-        Rc::new(Loaded { record, compiled })
+        Rc::new(Loaded {
+            record,
+            compiled,
+            private,
+        })
     }
 }
 
@@ -91,6 +106,9 @@ pub struct TabInfo {
     /// for browsers without `declarativeNetRequest.getMatchedRules`).
     #[serde(default)]
     pub blocked: u32,
+    /// Whether the tab is in a private window, once known.
+    #[serde(default)]
+    pub private: Option<bool>,
 }
 
 /// A first-come, first-served queue for work that spans an `await` and must not interleave
@@ -141,6 +159,8 @@ pub enum Record {
     Stores,
     /// [`keys::POLICY_INDEX`].
     PolicyIndex,
+    /// [`keys::SESSION_RULE_BOOK`].
+    SessionRuleBook,
     /// The toolbar badge of a tab.
     Badge(i32),
 }
@@ -179,6 +199,11 @@ pub struct State {
     pub rule_book: RuleBook,
     /// The dynamic rules as installed, by id.
     pub installed: BTreeMap<u32, Rule>,
+    /// Site → rule ids of the session rules, for sites known only from private windows (kept
+    /// in `storage.session`, never in `storage.local`).
+    pub session_book: RuleBook,
+    /// The session rules as installed, by id.
+    pub session_installed: BTreeMap<u32, Rule>,
     /// Policy records loaded so far (`None`: nothing stored for that site), with when each was
     /// last used (a counter); at most [`MAX_POLICIES_IN_MEMORY`] hold a record.
     policies: HashMap<Site, (Option<Rc<Loaded>>, u64)>,

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const EXTENSION = path.join(ROOT, 'dist/extension');
+// CW_EXTENSION: another build of the extension (a control run against an older one).
+export const EXTENSION = process.env.CW_EXTENSION || path.join(ROOT, 'dist/extension');
 
 /** A fresh profile folder. */
 export function newProfile() {

@@ -80,3 +80,24 @@ test('damaged or foreign data in storage: the worker starts, keeps what it can, 
 
 test('choices, rules and enforcement survive an extension update (the same extension loaded again, newer)', () =>
   scenario.choicesSurviveUpdate(s));
+
+// Pages that try to steer the extension (issue 10): each fails on the code before its fix.
+
+test('a policy that declares nothing does not make known tracker cookies welcome', () => scenario.emptyDeclarationKeepsKnownTrackersOut(s));
+
+test('page content does not outrank the site’s own policy, and a broken answer does not replace a valid one', () =>
+  scenario.pageContentDoesNotOutrankTheSite(s));
+
+test('nothing is sent to places a page names off its host or site, or in the visitor’s network', () =>
+  scenario.namedPlacesOffTheSiteAreNotAsked(s));
+
+test('policy fetches never send a cached answer’s validators', () => scenario.policyFetchesSendNoValidators(s));
+
+test('requests an allow rule lets through still carry Sec-GPC', () => scenario.allowedRequestsKeepTheirPrivacySignal(s));
+
+test('cookies partitioned under a site are listed and swept', () => scenario.partitionedCookiesAreListedAndSwept(s));
+
+test('a policy of 20,000 unknown keys is stored with a bounded list of warnings', () => scenario.manyWarningsStayBounded(s));
+
+test('a content script may only report its own page’s policy link', () => scenario.contentScriptsMayOnlyReportTheirPage(s));
+

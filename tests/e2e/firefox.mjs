@@ -31,7 +31,8 @@ import { fileURLToPath } from 'node:url';
 import { HOSTS, EXTRA_HOSTS } from '../../demo/server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const EXTENSION = path.join(ROOT, 'dist/extension');
+// CW_EXTENSION: another build of the extension (a control run against an older one).
+export const EXTENSION = process.env.CW_EXTENSION || path.join(ROOT, 'dist/extension');
 
 /** The add-on id from the manifest (browser_specific_settings.gecko.id). */
 export const ADDON_ID = JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'))
@@ -273,6 +274,14 @@ export async function launch({
           if ((await element.getAccessibleName()) === name && (await element.getAriaRole()) === 'switch') return element;
         }
         throw new Error(`no switch named ${JSON.stringify(name)}`);
+      },
+      /** Clicks the button whose accessible name is `name`. */
+      async clickButton(name) {
+        await focus(handle);
+        for (const element of await driver.findElements(By.css('button'))) {
+          if ((await element.getAccessibleName()) === name) return element.click();
+        }
+        throw new Error(`no button named ${JSON.stringify(name)}`);
       },
       async isSwitchOn(name) {
         return (await page.switchElement(name)).isSelected();

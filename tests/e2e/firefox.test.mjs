@@ -111,6 +111,28 @@ test('two extension pages changing choices at the same time lose nothing', () =>
 test('damaged or foreign data in storage: the event page starts, keeps what it can, tells once, enforces', () =>
   scenario.damagedStorageIsTolerated(s));
 
+// Pages that try to steer the extension (issue 10): each fails on the code before its fix.
+
+test('a policy that declares nothing does not make known tracker cookies welcome', () => scenario.emptyDeclarationKeepsKnownTrackersOut(s));
+
+test('page content does not outrank the site’s own policy, and a broken answer does not replace a valid one', () =>
+  scenario.pageContentDoesNotOutrankTheSite(s));
+
+test('nothing is sent to places a page names off its host or site, or in the visitor’s network', () =>
+  scenario.namedPlacesOffTheSiteAreNotAsked(s));
+
+test('policy fetches never send a cached answer’s validators', () => scenario.policyFetchesSendNoValidators(s));
+
+test('requests an allow rule lets through still carry Sec-GPC', () => scenario.allowedRequestsKeepTheirPrivacySignal(s));
+
+test('cookies partitioned under a site are listed and swept', () => scenario.partitionedCookiesAreListedAndSwept(s));
+
+test('a policy of 20,000 unknown keys is stored with a bounded list of warnings', () => scenario.manyWarningsStayBounded(s));
+
+test('a content script may only report its own page’s policy link', () => scenario.contentScriptsMayOnlyReportTheirPage(s));
+
+test('the panel’s refresh looks for the policy from the tab’s own page', () => scenario.panelRefreshUsesTheTabsPage(s));
+
 // An extension update in Firefox is covered by the temporary reinstall below (the same add-on id
 // installed again into the profile).
 test('a temporary add-on installed again after a restart keeps choices and cached policies', async () => {

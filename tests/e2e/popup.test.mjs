@@ -41,6 +41,8 @@ test('the panel has no accessibility violations and fits 380×600 without horizo
 
 test('hostile policy texts are shown as text, and no script runs', () => scenario.hostilePolicyTexts(s, { screenshots: SHOTS }));
 
+test('the panel’s refresh looks for the policy from the tab’s own page', () => scenario.panelRefreshUsesTheTabsPage(s));
+
 test('in Finnish the panel speaks Finnish, including the policy’s own texts', async () => {
   const fi = await launch({ lang: 'fi' });
   try {

@@ -6,6 +6,8 @@
 //   browser.name                      'chromium' | 'firefox' (prefixes the reported figures)
 //   browser.request(message)          the extension's message protocol (src/protocol.rs)
 //   browser.cookies(domain, {storeId}) chrome.cookies.getAll as the extension sees it
+//   browser.inExtension(fn, arg)      fn(arg) in an extension context (Chromium: the service
+//                                     worker; Firefox: an extension page), with chrome.*
 //   browser.rules()                   the dynamic declarativeNetRequest rules
 //   browser.tabs(urlPattern)          chrome.tabs.query({url})
 //   browser.newPage()                 a new tab, as a page (below)
@@ -19,7 +21,7 @@
 //   page.goto(url)                    load and settle; page.evaluate(fn, arg); page.wait(ms)
 //   page.text(sel) / attribute(sel, name) / count(sel) / title() / waitForSelector(sel)
 //   page.isSwitchOn(name) / setSwitch(name, on) / toggleSwitchWithKeyboard(name)  switches by
-//                                     accessible name (role=switch)
+//                                     accessible name (role=switch); page.clickButton(name)
 //   page.dialogs() / screenshot(file) / colorScheme('light'|'dark'|null) / axe() / close()
 //
 // A scenario takes the suite's session `s` ({server, browser, page, restart()}); scenarios of a
@@ -38,6 +40,10 @@ import {
   HUGE_BYTES,
   flipTracker,
   FLIP_VERSIONS,
+  GPC_STATS_HOST,
+  GPC_WIDGET_HOST,
+  MANY_KEYS,
+  manyKeysPolicy,
 } from '../../demo/server.mjs';
 import {
   waitFor,
@@ -128,6 +134,7 @@ export function playwrightPage(page) {
     count: (selector) => page.locator(selector).count(),
     waitForSelector: (selector, { timeout = 15000 } = {}) => page.waitForSelector(selector, { timeout }),
     isSwitchOn: (name) => toggle(name).isChecked(),
+    clickButton: (name) => page.getByRole('button', { name, exact: true }).click(),
     setSwitch: (name, on) => toggle(name).setChecked(on),
     async toggleSwitchWithKeyboard(name) {
       await toggle(name).focus();
@@ -149,6 +156,7 @@ export function chromiumBrowser(browser) {
     profile: browser.profile,
     request: (message) => browser.request(message),
     cookies: (domain) => browser.cookies(domain),
+    inExtension: (fn, arg) => browser.inWorker(fn, arg),
     rules: () => browser.rules(),
     tabs: (urlPattern) => browser.inWorker((u) => chrome.tabs.query({ url: u }), urlPattern),
     newPage: async () => playwrightPage(await browser.context.newPage()),
@@ -299,7 +307,8 @@ export async function statisticsAllowedThenDenied({ server, browser, page }) {
   await page.goto(server.url(HOSTS.kaltiot));
   assert.ok(server.requestsTo('google-analytics.test').length > 0, 'GA loads when statistics is allowed');
   assert.ok(server.requestsTo('lfeeder.test').length > 0, 'Leadfeeder loads when statistics is allowed');
-  await page.wait(300);
+  // A sweep decides every stored cookie: it would delete them if they were not allowed.
+  await browser.request({ type: 'deleteNow', site: 'kaltiot.test' });
   let jar = names(await browser.cookies('kaltiot.test'));
   for (const kept of ['_ga', '_ga_DEMO123', '_lfa']) assert.ok(jar.includes(kept), `${kept} kept when allowed: ${jar}`);
 
@@ -357,10 +366,11 @@ export async function brokenPoliciesMeanGuessing({ server, browser, page }) {
     [HOSTS.oversize, 'oversize.test', 'larger than 512 KiB'],
     [HOSTS.badjson, 'badjson.test', 'not JSON'],
     [HOSTS.htmlpolicy, 'htmlpolicy.test', 'not JSON'],
-    [HOSTS.redirect, 'redirect.test', 'not on redirect.test'],
+    [HOSTS.redirect, 'redirect.test', 'does not follow redirects'],
   ];
   const kaltiot = (await sitePanel(browser, 'kaltiot.test')).view.source;
   for (const [host, site, expected] of cases) {
+    server.clearLog();
     await page.goto(server.url(host));
     const view = await waitFor(async () => {
       const v = (await sitePanel(browser, site)).view;
@@ -371,8 +381,11 @@ export async function brokenPoliciesMeanGuessing({ server, browser, page }) {
     assert.equal(view.categories.length, 4, `${site}: guessing mode shows every category`);
     assert.ok((await panelText(browser, host)).includes(expected), `${site}: the panel shows the problem`);
     await waitFor(async () => !names(await browser.cookies(site)).includes('_ga'), { what: `_ga deleted on ${site} from the known-cookie table` });
+    // A redirect is not followed: its target (kaltiot.test's policy) is never asked.
+    const followed = server.log.filter((e) => e.host === HOSTS.kaltiot).map((e) => e.path);
+    assert.deepEqual(followed, [], `${site}: a redirect was followed`);
   }
-  // The redirect went to kaltiot.test's policy; kaltiot.test's own record is not touched by it.
+  // The redirect pointed at kaltiot.test's policy; kaltiot.test's own record is not touched by it.
   assert.deepEqual((await sitePanel(browser, 'kaltiot.test')).view.source, kaltiot);
   // The extension is still working.
   assert.equal(await sourceOf(browser, 'kaltiot.test'), 'declared');
@@ -464,7 +477,8 @@ export async function panelStatisticsSwitch({ server, browser, page }) {
   await page.goto(server.url(HOSTS.kaltiot));
   assert.ok(server.requestsTo('google-analytics.test').length > 0, `GA loads: ${log(server)}`);
   assert.ok(server.requestsTo('lfeeder.test').length > 0, `Leadfeeder loads: ${log(server)}`);
-  await page.wait(300);
+  // A sweep decides every stored cookie: it would delete them if they were not allowed.
+  await browser.request({ type: 'deleteNow', site: 'kaltiot.test' });
   let jar = names(await browser.cookies('kaltiot.test'));
   assert.ok(jar.includes('_ga') && jar.includes('_lfa'), `kept: ${jar}`);
   await panel.close();
@@ -530,6 +544,8 @@ export async function hostilePolicyTexts(s, { screenshots } = {}) {
   hostile.categories.statistics.label = { en: `Stats ${evil}` };
   hostile.services[2].name = `GA ${evil}`;
   hostile.services[2].storage[0].purpose = `Purpose ${evil} \u202Egnp.exe\u202C ${'x'.repeat(3800)} 🍪🍪🍪`;
+  // An address that would add a recipient to the pre-filled e-mail if it went into mailto: as it is.
+  hostile.controller.email = 'privacy@kaltiot.com%0D%0ABcc:evil@attacker.test';
   server.setVariant('kaltiotPolicy', hostile);
   try {
     await browser.request({ type: 'refreshPolicy', site: 'kaltiot.test', pageUrl: server.url(HOSTS.kaltiot) });
@@ -537,6 +553,9 @@ export async function hostilePolicyTexts(s, { screenshots } = {}) {
     const text = await panel.text('body');
     assert.ok(text.includes(`Evil ${evil} Oy`), 'the controller name is shown literally');
     assert.ok(text.includes(`Stats ${evil}`), 'the label is shown literally');
+    assert.ok(text.includes('gnp.exe') && !/[\u202A-\u202E\u2066-\u2069]/.test(text), 'bidi controls are not passed on to the panel');
+    const mails = await panel.evaluate(() => [...document.querySelectorAll('a.mail')].map((a) => a.getAttribute('href')));
+    assert.ok(mails.every((href) => !/bcc|%0d|%0a/i.test(href)), `no recipient or header added: ${mails}`);
     assert.equal(await panel.count('main img, main script'), 0, 'no element was made from policy text');
     assert.notEqual(await panel.title(), 'pwned');
     assert.deepEqual(await panel.dialogs(), []);
@@ -579,8 +598,12 @@ export async function containerCookiesUseTheirStore({ server, browser }) {
   );
   assert.equal(container.cookieStoreId, CONTAINER);
   await waitFor(async () => (await jar(CONTAINER)).includes('cw_lang'), { what: 'cw_lang in the container store' });
-  await waitFor(() => server.requestsTo('googletagmanager.test').length > 0, { what: 'the container tab’s page loaded' });
-  await new Promise((r) => setTimeout(r, 500));
+  // The load event waits for the page's scripts, the trackers' among them: once it has fired, a
+  // tracker that was not blocked has been asked for.
+  await waitFor(async () => (await browser.inExtension((id) => chrome.tabs.get(id), container.id)).status === 'complete', {
+    what: 'the container tab’s page loaded',
+  });
+  assert.ok(server.requestsTo('googletagmanager.test').length > 0, 'the page’s allowed script loaded');
   assert.equal(trackerHits(server), 0, `trackers blocked in the container tab: ${log(server)}`);
   assert.ok(!(await jar(CONTAINER)).includes('_ga'), 'no _ga in the container store');
 
@@ -598,7 +621,8 @@ export async function containerCookiesUseTheirStore({ server, browser }) {
   await set(DEFAULT, '_ga');
   await set(CONTAINER, '_ga');
   await set(CONTAINER, '_lfa');
-  await new Promise((r) => setTimeout(r, 500));
+  // A sweep of every store would take them if the pause did not hold.
+  await browser.request({ type: 'deleteNow', site: 'kaltiot.test' });
   assert.ok((await jar(DEFAULT)).includes('_ga'), 'paused: kept in the default store');
   assert.ok((await jar(CONTAINER)).includes('_ga'), 'paused: kept in the container store');
   await browser.request({ type: 'setPaused', site: 'kaltiot.test', paused: false });
@@ -627,6 +651,8 @@ export async function containerCookiesSweptWithoutContainerTab({ server, browser
       ([url, storeId]) => chrome.cookies.set({ url, name: '_ga', value: 'x', storeId, expirationDate: Math.floor(Date.now() / 1000) + 3600 }),
       [server.url(HOSTS.kaltiot), CONTAINER],
     );
+    // A sweep of every store would take it if the pause did not hold.
+    await browser.request({ type: 'deleteNow', site: 'kaltiot.test' });
     assert.ok((await jar()).includes('_ga'), 'paused: kept');
   } finally {
     await browser.request({ type: 'setPaused', site: 'kaltiot.test', paused: false });
@@ -943,7 +969,9 @@ export async function policyClaimsOtherSites(s) {
     server.clearLog();
     await page.goto(server.url(HOSTS.kaltiot));
     assert.ok(server.requestsTo('googletagmanager.test').length > 0, `kaltiot.test’s allowed requests load: ${log(server)}`);
-    await page.wait(300);
+    // A sweep decides every stored cookie of kaltiot.test: it would take those claims.test
+    // declared if claims.test's policy reached them.
+    await browser.request({ type: 'deleteNow', site: 'kaltiot.test' });
     const jar = names(await browser.cookies('kaltiot.test'));
     assert.ok(jar.includes('cw_lang') && jar.includes('visitor_note'), `kaltiot.test keeps its cookies: ${jar}`);
     const removed = (await cookieChanges(watcher)).filter(([r, cause, name]) => r && cause === 'explicit' && ['cw_lang', 'visitor_note'].includes(name));
@@ -1262,5 +1290,287 @@ export async function choicesSurviveUpdate(s) {
   } finally {
     await browser.request({ type: 'setCategory', site: 'kaltiot.test', category: 'marketing', choice: null });
     await browser.request({ type: 'setPaused', site: 'burst.test', paused: false });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages that try to steer the extension (issue 10, the security review). Each of these fails on
+// the extension as it was before the finding it names was fixed (chromium.test.mjs,
+// firefox.test.mjs).
+
+/** Every cookie row of a panel view. */
+const rowsOf = (view) => [...view.categories.flatMap((c) => c.services.flatMap((sv) => sv.cookies)), ...view.otherCookies];
+
+/**
+ * Fails as soon as `found()` returns anything within `ms`: for requests that must never be
+ * sent, watched for longer than the extension takes to send one (a fetch follows the event that
+ * would start it by milliseconds).
+ */
+async function noneWithin(found, ms, what) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const seen = found();
+    assert.deepEqual(seen, [], what);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Security 1: a valid policy that declares nothing (`"services": []`) does not make known
+ * tracker cookies welcome: `_fbp` (marketing) and `_ga` (statistics) are decided by their
+ * common category and deleted, reported as undeclared; a cookie nobody knows is kept.
+ */
+export async function emptyDeclarationKeepsKnownTrackersOut(s) {
+  const { browser, page } = s;
+  await visitUntilPolicy(s, HOSTS.emptypolicy, 'emptypolicy.test');
+  await browser.request({ type: 'setPaused', site: 'emptypolicy.test', paused: true });
+  try {
+    await page.evaluate(() => {
+      for (const name of ['_fbp', '_ga', 'own_pref']) document.cookie = `${name}=1.2.3; path=/; max-age=600`;
+      return true;
+    });
+    // Paused, they stay (deleteNow sweeps: it would take a cookie that is not allowed), and
+    // the panel says what they are.
+    await browser.request({ type: 'deleteNow', site: 'emptypolicy.test' });
+    const view = (await sitePanel(browser, 'emptypolicy.test')).view;
+    assert.equal(view.source.kind, 'declared');
+    const fbp = view.otherCookies.find((r) => r.name === '_fbp');
+    assert.equal(fbp?.category, 'marketing', `_fbp is known as marketing: ${JSON.stringify(fbp)}`);
+    assert.ok(fbp.findings.some((f) => f.finding.code === 'undeclared'), 'and reported as undeclared');
+  } finally {
+    await browser.request({ type: 'setPaused', site: 'emptypolicy.test', paused: false });
+  }
+  // Resuming sweeps the site.
+  const jar = names(await browser.cookies('emptypolicy.test'));
+  assert.ok(!jar.includes('_fbp') && !jar.includes('_ga'), `known tracker cookies deleted: ${jar}`);
+  assert.ok(jar.includes('own_pref'), `an unknown undeclared cookie is kept: ${jar}`);
+}
+
+/**
+ * Security 2: page content does not outrank the site, and a broken answer does not replace a
+ * good one. injected.test's well-known policy denies GA (statistics); a <link> in its page
+ * names a policy that calls GA functional. brokenlink.test's <link> names a broken document.
+ * Either way the site's own valid policy is in force, and GA is blocked on the next visit.
+ */
+export async function pageContentDoesNotOutrankTheSite(s) {
+  const { server, browser, page } = s;
+  for (const [host, site] of [[HOSTS.injected, 'injected.test'], [HOSTS.brokenlink, 'brokenlink.test']]) {
+    await page.goto(server.url(host));
+    const view = await waitFor(async () => {
+      const v = (await sitePanel(browser, site)).view;
+      return v.source.kind === 'declared' && v.source.url.endsWith('/.well-known/cookie-policy.json') ? v : null;
+    }, { what: `${site}'s own well-known policy in force` });
+    const ga = view.categories.find((c) => c.id === 'statistics')?.services.find((sv) => sv.id === 'google-analytics-4');
+    assert.deepEqual(ga?.blockedDomains, ['google-analytics.test'], `${site}: GA is statistics, blocked`);
+    server.clearLog();
+    await page.goto(server.url(host));
+    await waitFor(() => server.requestsTo(host).some((e) => e.path === '/last.gif'), { what: `${site}'s page loaded` });
+    const reached = server.requestsTo('google-analytics.test').filter((e) => e.path.includes(`from=${site}`));
+    assert.deepEqual(reached.map((e) => e.path), [], `${site}: GA blocked on the next visit`);
+    const after = (await sitePanel(browser, site)).view.source;
+    assert.ok(after.kind === 'declared' && after.url.endsWith('/.well-known/cookie-policy.json'), `${site}: still the site's own: ${JSON.stringify(after)}`);
+  }
+}
+
+/**
+ * Security 4: nothing is sent to a place a page names on another site (a Link header to
+ * kaltiot.test), on another host of its site (sub.pointer.test), or in the visitor's network
+ * (a link to 127.0.0.1, a page on 127.0.0.1 itself); and a redirect is not followed (the
+ * redirect.test case of brokenPoliciesMeanGuessing checks its target is never asked).
+ */
+export async function namedPlacesOffTheSiteAreNotAsked(s) {
+  const { server, page } = s;
+  server.clearLog();
+  await page.goto(server.url(HOSTS.pointer));
+  await page.goto(server.url(HOSTS.pointer, '/sub'));
+  await page.goto(`http://127.0.0.1:${server.port}/`);
+  await waitFor(() => server.requestsTo(HOSTS.pointer).filter((e) => e.path === '/last.gif').length >= 2, { what: 'both pages loaded' });
+  const forbidden = () =>
+    server.log
+      .filter(
+        (e) =>
+          (e.host === '127.0.0.1' && e.path !== '/' && e.path !== '/favicon.ico') ||
+          e.host === 'sub.pointer.test' ||
+          (e.host === HOSTS.kaltiot && e.path === '/cookie-policy.json'),
+      )
+      .map((e) => `${e.host}${e.path}`);
+  await noneWithin(forbidden, 1500, 'places off the page’s host or site, or in the visitor’s network, were asked');
+  // Discovery did run: the site's own well-known places were asked.
+  assert.ok(policyRequests(server, 'pointer.test').length > 0, `pointer.test’s well-known places asked: ${log(server)}`);
+}
+
+/**
+ * Security 5: policy fetches never send the validators of a cached answer (If-None-Match,
+ * If-Modified-Since), which would be an identifier that outlives cookie deletion. The demo
+ * server answers every policy with an ETag and a Last-Modified.
+ */
+export async function policyFetchesSendNoValidators({ server, browser }) {
+  server.clearLog();
+  for (let i = 0; i < 2; i++) {
+    await browser.request({ type: 'refreshPolicy', site: 'kaltiot.test', pageUrl: server.url(HOSTS.kaltiot) });
+  }
+  const refetched = server.log.filter((e) => e.host.endsWith('kaltiot.test') && POLICY_PATHS.includes(e.path));
+  assert.ok(refetched.length >= 2, `the policy was fetched again: ${refetched.length}`);
+  const all = server.all().filter((e) => e.referer === null && POLICY_PATHS.includes(e.path));
+  const withValidators = all.filter((e) => e.ifNoneMatch !== null || e.ifModifiedSince !== null).map((e) => `${e.host}${e.path}`);
+  assert.deepEqual(withValidators, [], 'a policy fetch sent a cached answer’s validators');
+  report(`${browser.name}.policyFetchesWithoutValidators`, all.length);
+}
+
+/**
+ * Security 6: a request an allow rule lets through (an allowed subdomain of a blocked domain:
+ * widgets.gpc-cdn.test under gpc-cdn.test) still carries Sec-GPC: 1.
+ */
+export async function allowedRequestsKeepTheirPrivacySignal(s) {
+  const { server, page } = s;
+  await visitUntilPolicy(s, HOSTS.gpcallow, 'gpcallow.test');
+  await waitFor(async () => (await s.browser.rules()).some((r) => r.action.type === 'allow' && r.condition.initiatorDomains?.includes('gpcallow.test')), {
+    what: 'gpcallow.test’s allow rule',
+  });
+  server.clearLog();
+  await page.goto(server.url(HOSTS.gpcallow));
+  await waitFor(() => server.requestsTo(HOSTS.gpcallow).some((e) => e.path === '/last.gif'), { what: 'the page loaded' });
+  const widget = server.requestsTo(GPC_WIDGET_HOST);
+  assert.ok(widget.length > 0, `the allowed widget host loads: ${log(server)}`);
+  assert.deepEqual(widget.map((e) => e.gpc), widget.map(() => '1'), 'every allowed request says Sec-GPC: 1');
+  assert.equal(server.requestsTo(GPC_STATS_HOST).length, 0, `the denied host is blocked: ${log(server)}`);
+}
+
+/**
+ * Security 7: cookies partitioned under a site (CHIPS, Firefox's partitioned third-party jar)
+ * are the site's: the panel lists them and both the site's sweep and the full sweep reach
+ * them. Written with cookies.set and a partitionKey, as a third-party frame's cookie would be
+ * stored.
+ */
+export async function partitionedCookiesAreListedAndSwept({ browser }) {
+  const expires = Math.floor(Date.now() / 1000) + 3600;
+  const set = (topLevelSite) =>
+    browser.inExtension(
+      ([topLevelSite, expirationDate]) =>
+        chrome.cookies.set({
+          url: 'https://www.google-analytics.test/',
+          name: '_ga',
+          value: 'GA1.2.partitioned',
+          secure: true,
+          sameSite: 'no_restriction',
+          expirationDate,
+          partitionKey: { topLevelSite },
+        }),
+      [topLevelSite, expires],
+    );
+  const partitioned = (topLevelSite) =>
+    browser.inExtension((topLevelSite) => chrome.cookies.getAll({ name: '_ga', partitionKey: { topLevelSite } }), topLevelSite);
+
+  // The site's panel lists a third party's cookie partitioned under it.
+  await browser.request({ type: 'setPaused', site: 'kaltiot.test', paused: true });
+  try {
+    const written = await set('https://kaltiot.test');
+    assert.ok(written?.partitionKey?.topLevelSite, `a partitioned cookie was written: ${JSON.stringify(written)}`);
+    const view = (await sitePanel(browser, 'kaltiot.test')).view;
+    const rows = rowsOf(view).filter((r) => r.name === '_ga' && (r.domain ?? '').includes('google-analytics.test'));
+    assert.equal(rows.length, 1, `the panel lists the partitioned cookie: ${JSON.stringify(rowsOf(view).map((r) => [r.name, r.domain]))}`);
+  } finally {
+    await browser.request({ type: 'setPaused', site: 'kaltiot.test', paused: false });
+  }
+  assert.deepEqual(await partitioned('https://kaltiot.test'), [], 'the site’s sweep deleted it');
+
+  // The full sweep (after a change of a global choice) reaches a partition too.
+  await browser.request({ type: 'setActWithoutPolicy', on: false });
+  try {
+    await set('https://nopolicy.test');
+    await browser.request({ type: 'deleteNow', site: 'nopolicy.test' });
+    assert.equal((await partitioned('https://nopolicy.test')).length, 1, 'kept while not acting on sites without a policy');
+  } finally {
+    await browser.request({ type: 'setActWithoutPolicy', on: true });
+  }
+  assert.deepEqual(await partitioned('https://nopolicy.test'), [], 'the full sweep deleted it');
+}
+
+/**
+ * Security 8: a valid policy with 20,000 unknown keys is stored as itself plus a bounded list
+ * of warnings (it used to become a record of megabytes, evicting every other site's).
+ */
+export async function manyWarningsStayBounded(s) {
+  const { browser } = s;
+  const view = await visitUntilPolicy(s, HOSTS.manykeys, 'manykeys.test');
+  assert.ok(view.diagnostics.length <= 101, `${view.diagnostics.length} diagnostics`);
+  assert.match(view.diagnostics.at(-1).message, new RegExp(`${MANY_KEYS - 100} more problems not listed`));
+  const ext = await browser.openExtensionPage('options.html');
+  try {
+    const bytes = await waitFor(
+      () => ext.evaluate(async () => JSON.stringify((await chrome.storage.local.get('policy:manykeys.test'))['policy:manykeys.test'] ?? '').length),
+      { what: 'the stored record' },
+    );
+    // The record holds the document as a JSON string, and its diagnostics.
+    const documentBytes = JSON.stringify(manyKeysPolicy()).length;
+    assert.ok(bytes < documentBytes + 64 * 1024, `the stored record is ${bytes} bytes for a document of ${documentBytes}`);
+    report(`${browser.name}.storedRecordOf20000UnknownKeys`, bytes);
+  } finally {
+    await ext.close();
+  }
+}
+
+/**
+ * Security 3: a content script (the extension's isolated world in a page, which a compromised
+ * renderer controls) may only report its own page's policy link: changing choices, reading
+ * choices or another tab's panel, refreshing a site and pausing it are refused, and a link
+ * report is for the page the browser says sent it, not one the message names.
+ */
+export async function contentScriptsMayOnlyReportTheirPage(s) {
+  const { server, browser } = s;
+  await seedSiteTab(s);
+  const [tab] = await browser.tabs(KALTIOT_TAB);
+  const before = (await browser.request({ type: 'getPreferences' })).preferences;
+  server.clearLog();
+  const foreign = server.url(HOSTS.nopolicy, '/cookie-policy.json');
+  const answers = await browser.inExtension(
+    async ([tabId, foreign]) => {
+      const [{ result }] = await chrome.scripting.executeScript({
+        target: { tabId },
+        args: [foreign],
+        func: async (foreign) => {
+          const ask = (m) => chrome.runtime.sendMessage(m).catch((e) => ({ type: 'threw', message: String(e) }));
+          return {
+            setPreferences: await ask({ type: 'setPreferences', preferences: { version: 2, defaults: { statistics: 'allow', marketing: 'allow' } } }),
+            getPreferences: await ask({ type: 'getPreferences' }),
+            getPanel: await ask({ type: 'getPanel', tabId: 1 }),
+            refreshPolicy: await ask({ type: 'refreshPolicy', site: 'kaltiot.test' }),
+            setPaused: await ask({ type: 'setPaused', site: 'kaltiot.test', paused: true }),
+            setDefault: await ask({ type: 'setDefault', category: 'marketing', choice: 'allow' }),
+            policyLink: await ask({ type: 'policyLink', url: foreign, pageUrl: 'http://www.nopolicy.test/' }),
+          };
+        },
+      });
+      return result;
+    },
+    [tab.id, foreign],
+  );
+  for (const [kind, answer] of Object.entries(answers)) {
+    if (kind === 'policyLink') continue;
+    assert.equal(answer?.type, 'error', `${kind} from a content script: ${JSON.stringify(answer)}`);
+  }
+  const after = (await browser.request({ type: 'getPreferences' })).preferences;
+  assert.deepEqual(after, before, 'the choices are unchanged');
+  await noneWithin(
+    () => server.log.filter((e) => e.host === HOSTS.nopolicy).map((e) => e.path),
+    1000,
+    'a link reported for another page than the sender’s was fetched',
+  );
+  assert.equal(await sourceOf(browser, 'nopolicy.test'), 'guessing', 'nopolicy.test still has no policy');
+}
+
+/** The panel's refresh looks for the policy from the page the tab shows (an http page on a port here). */
+export async function panelRefreshUsesTheTabsPage(s) {
+  const { server, browser } = s;
+  await seedSiteTab(s);
+  const panel = await browser.openPanel(KALTIOT_TAB);
+  try {
+    server.clearLog();
+    await panel.clickButton('Refresh the policy');
+    await waitFor(() => server.log.some((e) => e.host.endsWith('kaltiot.test') && e.path === '/.well-known/cookie-policy.json'), {
+      what: 'the policy fetched again from the tab’s own page',
+    });
+  } finally {
+    await panel.close();
   }
 }
