@@ -141,9 +141,48 @@ export async function launch({
     request(message) {
       return browser.inWorker((m) => globalThis.cookieWarden.request(m), message);
     },
-    /** Every cookie in the default store, as the extension sees them. */
-    cookies(domain) {
-      return browser.inWorker((d) => chrome.cookies.getAll(d ? { domain: d } : {}), domain ?? null);
+    /** Every cookie of `domain` (all without one) in a store (the default store without one), as the extension sees them. */
+    cookies(domain, { storeId } = {}) {
+      const details = {};
+      if (domain) details.domain = domain;
+      if (storeId) details.storeId = storeId;
+      return browser.inWorker((d) => chrome.cookies.getAll(d), details);
+    },
+    /**
+     * Lets the extension run in incognito windows (the visitor's choice on chrome://extensions)
+     * and opens an incognito window; returns its page. Chrome reloads the extension for the
+     * change, and under --disable-extensions-except it comes back disabled, so it is enabled
+     * again (chrome.management, as the page's own switch does).
+     */
+    async newPrivatePage() {
+      const settings = await context.newPage();
+      try {
+        await settings.goto('chrome://extensions');
+        await settings.evaluate(
+          (id) =>
+            new Promise((ok, fail) =>
+              chrome.developerPrivate.updateExtensionConfiguration({ extensionId: id, incognitoAccess: true }, () =>
+                chrome.runtime.lastError ? fail(new Error(chrome.runtime.lastError.message)) : ok(),
+              ),
+            ),
+          extensionId,
+        );
+        await settings.evaluate((id) => new Promise((ok) => chrome.management.setEnabled(id, true, ok)), extensionId);
+      } finally {
+        await settings.close();
+      }
+      standInPage = null;
+      asleep = false;
+      await browser.request({ type: 'getPreferences' });
+      const before = new Set(context.pages());
+      await browser.inWorker(() => chrome.windows.create({ incognito: true }).then(() => true));
+      const end = Date.now() + 10000;
+      for (;;) {
+        const page = context.pages().find((p) => !before.has(p));
+        if (page) return page;
+        if (Date.now() > end) throw new Error('no incognito page appeared');
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     /** The extension's dynamic declarativeNetRequest rules. */
     rules() {

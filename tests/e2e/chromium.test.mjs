@@ -101,3 +101,17 @@ test('a policy of 20,000 unknown keys is stored with a bounded list of warnings'
 
 test('a content script may only report its own page’s policy link', () => scenario.contentScriptsMayOnlyReportTheirPage(s));
 
+
+// Incognito windows: a browser of its own, with the extension allowed in incognito (the
+// visitor's choice on chrome://extensions; Chrome runs extensions there only when allowed).
+test('what is learned in an incognito window leaves no trace in storage.local or the dynamic rules', async () => {
+  const server = await scenario.startServer();
+  const browser = scenario.chromiumBrowser(await launch());
+  try {
+    const privatePage = await browser.newPrivatePage();
+    await scenario.privateWindowsLeaveNoTrace({ server, browser }, privatePage);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -23,6 +23,8 @@
 //   before it acts.
 import { Builder, By, Key } from 'selenium-webdriver';
 import firefox from 'selenium-webdriver/firefox.js';
+import command from 'selenium-webdriver/lib/command.js';
+import { Zip } from 'selenium-webdriver/io/zip.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -76,6 +78,22 @@ function geckodriverPath() {
   }
 }
 
+/**
+ * Installs the add-on in `dir` as selenium's installAddon does (zipped, sent to geckodriver),
+ * and, with `privateBrowsing`, allowed to run in private windows (the visitor's choice in
+ * about:addons; selenium's JavaScript binding does not pass it).
+ */
+async function install(driver, dir, { temporary, privateBrowsing }) {
+  const zip = new Zip();
+  await zip.addDir(dir);
+  const buffer = await zip.toBuffer('DEFLATE');
+  const install = new command.Command('install addon')
+    .setParameter('addon', buffer.toString('base64'))
+    .setParameter('temporary', temporary);
+  if (privateBrowsing) install.setParameter('allowPrivateBrowsing', true);
+  return driver.execute(install);
+}
+
 /** A fresh profile folder. */
 export function newProfile() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cw-firefox-'));
@@ -108,6 +126,8 @@ export async function launch({
   lang = 'en-US',
   idleTimeoutMs = 2000,
   addon = 'temporary',
+  privateBrowsing = false,
+  extraPrefs = {},
 } = {}) {
   if (!['temporary', 'permanent'].includes(addon)) throw new Error(`addon: 'temporary' or 'permanent', not ${addon}`);
   const options = new firefox.Options().setBinary(FIREFOX);
@@ -143,7 +163,7 @@ export async function launch({
   };
   // Only firefox-esr (and Nightly) honour this: an unsigned add-on can be installed for good.
   if (addon === 'permanent') prefs['xpinstall.signatures.required'] = false;
-  for (const [name, value] of Object.entries(prefs)) options.setPreference(name, value);
+  for (const [name, value] of Object.entries({ ...prefs, ...extraPrefs })) options.setPreference(name, value);
 
   const service = new firefox.ServiceBuilder(geckodriverPath())
     .addArguments('--allow-system-access')
@@ -153,7 +173,7 @@ export async function launch({
     await driver.manage().setTimeouts({ script: 120000, pageLoad: 30000 });
     // A permanent add-on installed by an earlier launch of this profile is already there.
     const installed = fs.existsSync(path.join(profile, 'extensions', `${ADDON_ID}.xpi`));
-    if (addon === 'temporary' || !installed) await driver.installAddon(EXTENSION, addon === 'temporary');
+    if (addon === 'temporary' || !installed) await install(driver, EXTENSION, { temporary: addon === 'temporary', privateBrowsing });
   } catch (error) {
     await driver.quit().catch(() => {});
     throw error;
@@ -372,7 +392,9 @@ axe.run(document, { resultTypes: ['violations'] }).then(
     },
     /** Every cookie of `domain` (all domains without one) in a cookie store (default: the default store). */
     cookies(domain, { storeId } = {}) {
-      const details = {};
+      // firstPartyDomain: null asks for every first-party domain (and is required while
+      // first-party isolation is on).
+      const details = { firstPartyDomain: null };
       if (domain) details.domain = domain;
       if (storeId) details.storeId = storeId;
       return browser.inExtension((d) => chrome.cookies.getAll(d), details);
@@ -388,6 +410,18 @@ axe.run(document, { resultTypes: ['violations'] }).then(
     /** A new tab (about:blank). */
     async newPage() {
       return pageOf(await openTab('about:blank'));
+    },
+    /** A new private window, as a page (the add-on must be allowed in private windows). */
+    async newPrivatePage() {
+      const before = new Set(await driver.getAllWindowHandles());
+      await inChrome('OpenBrowserWindow({ private: true });');
+      let handle;
+      for (let i = 0; i < 200 && !handle; i++) {
+        handle = (await driver.getAllWindowHandles()).find((h) => !before.has(h));
+        if (!handle) await sleep(50);
+      }
+      if (!handle) throw new Error('no private window opened');
+      return pageOf(handle);
     },
     /** Opens `url` in the start tab and returns that page. */
     async visit(url) {

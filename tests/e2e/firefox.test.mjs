@@ -147,3 +147,30 @@ test('a temporary add-on installed again after a restart keeps choices and cache
 // (src/web/mod.rs reconcile_rules) reinstalls the rules its rule book owns.
 test('after a temporary reinstall the blocking rules are back before the first visit', () =>
   scenario.rulesReinstalledAtStart(s));
+
+// Private windows: a browser of its own, with the add-on allowed in private windows (the
+// visitor's choice in about:addons; Firefox runs add-ons there only when allowed).
+test('what is learned in a private window leaves no trace in storage.local or the dynamic rules', async () => {
+  const server = await scenario.startServer();
+  const browser = await launch({ addon: 'temporary', privateBrowsing: true });
+  try {
+    const privatePage = await browser.newPrivatePage();
+    await scenario.privateWindowsLeaveNoTrace({ server, browser }, privatePage);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+// First-party isolation (privacy.firstparty.isolate, also part of resistFingerprinting setups).
+test('under first-party isolation the panel lists and the sweeps delete cookies', async () => {
+  const server = await scenario.startServer();
+  const browser = await launch({ addon: 'temporary', extraPrefs: { 'privacy.firstparty.isolate': true } });
+  try {
+    const page = await browser.newPage();
+    await scenario.sweepsWorkUnderFirstPartyIsolation({ server, browser, page });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -155,8 +155,9 @@ export function chromiumBrowser(browser) {
     raw: browser,
     profile: browser.profile,
     request: (message) => browser.request(message),
-    cookies: (domain) => browser.cookies(domain),
+    cookies: (domain, options) => browser.cookies(domain, options),
     inExtension: (fn, arg) => browser.inWorker(fn, arg),
+    newPrivatePage: async () => playwrightPage(await browser.newPrivatePage()),
     rules: () => browser.rules(),
     tabs: (urlPattern) => browser.inWorker((u) => chrome.tabs.query({ url: u }), urlPattern),
     newPage: async () => playwrightPage(await browser.context.newPage()),
@@ -1474,16 +1475,18 @@ export async function partitionedCookiesAreListedAndSwept({ browser }) {
   }
   assert.deepEqual(await partitioned('https://kaltiot.test'), [], 'the site’s sweep deleted it');
 
-  // The full sweep (after a change of a global choice) reaches a partition too.
+  // The full sweep (after a change of a global choice) reaches a partition too: under a site
+  // without a policy that no page of the run visits.
+  const unvisited = 'https://partitions-only.test';
   await browser.request({ type: 'setActWithoutPolicy', on: false });
   try {
-    await set('https://nopolicy.test');
-    await browser.request({ type: 'deleteNow', site: 'nopolicy.test' });
-    assert.equal((await partitioned('https://nopolicy.test')).length, 1, 'kept while not acting on sites without a policy');
+    await set(unvisited);
+    await browser.request({ type: 'deleteNow', site: 'partitions-only.test' });
+    assert.equal((await partitioned(unvisited)).length, 1, 'kept while not acting on sites without a policy');
   } finally {
     await browser.request({ type: 'setActWithoutPolicy', on: true });
   }
-  assert.deepEqual(await partitioned('https://nopolicy.test'), [], 'the full sweep deleted it');
+  assert.deepEqual(await partitioned(unvisited), [], 'the full sweep deleted it');
 }
 
 /**
@@ -1573,4 +1576,68 @@ export async function panelRefreshUsesTheTabsPage(s) {
   } finally {
     await panel.close();
   }
+}
+
+/**
+ * Security 9: what the extension learns in a private window stays in memory and session
+ * storage: a site visited only there has its policy enforced (its trackers blocked by session
+ * rules, its denied cookies deleted from the private store), and nothing of it reaches
+ * storage.local (no policy record, no index entry, no rule book entry, no remembered private
+ * store) or the dynamic rules. `privatePage` is a page in a private window.
+ */
+export async function privateWindowsLeaveNoTrace({ server, browser }, privatePage) {
+  const site = 'privateonly.test';
+  await privatePage.goto(server.url(HOSTS.privateonly));
+  await waitFor(async () => (await sourceOf(browser, site)) === 'declared', { what: `${site}'s policy, learned in a private window` });
+  const sessionRules = () => browser.inExtension(() => chrome.declarativeNetRequest.getSessionRules());
+  const blocks = (rules) => rules.some((r) => r.action.type === 'block' && r.condition.initiatorDomains?.includes(site));
+  await waitFor(async () => blocks(await sessionRules()) || blocks(await browser.rules()), { what: `${site}'s block rule` });
+  server.clearLog();
+  await privatePage.goto(server.url(HOSTS.privateonly));
+  await waitFor(() => server.requestsTo(HOSTS.privateonly).some((e) => e.path === '/last.gif'), { what: 'the private page loaded' });
+  assert.deepEqual(server.requestsTo('google-analytics.test').map((e) => e.path), [], 'the tracker is blocked in the private window');
+  await privatePage.evaluate(() => {
+    document.cookie = '_ga=GA1.1.private; path=/; max-age=600';
+    return true;
+  });
+  const store = browser.name === 'firefox' ? 'firefox-private' : '1';
+  await waitFor(async () => !names(await browser.cookies(site, { storeId: store })).includes('_ga'), { what: '_ga deleted from the private store' });
+
+  const local = await browser.inExtension(() => chrome.storage.local.get(null));
+  const traces = [];
+  for (const [key, value] of Object.entries(local)) {
+    if (JSON.stringify(key).includes(site) || JSON.stringify(value).includes(site)) traces.push(key);
+  }
+  if ((local.cookieStores ?? []).includes(store)) traces.push('cookieStores');
+  assert.deepEqual(traces, [], `storage.local keeps traces of the private visit`);
+  const dynamic = (await browser.rules()).filter((r) => r.condition.initiatorDomains?.includes(site));
+  assert.deepEqual(dynamic, [], 'no dynamic rule for the site');
+  assert.ok(blocks(await sessionRules()), 'its rules are session rules, which the browser forgets when it closes');
+}
+
+/**
+ * Security 7, Firefox's first-party isolation: every cookie carries a first-party domain, and
+ * cookies.getAll without `firstPartyDomain` throws, so a sweep that does not pass it deletes
+ * nothing and the panel lists nothing. Paused, then resumed: the resume's sweep deletes them.
+ */
+export async function sweepsWorkUnderFirstPartyIsolation(s) {
+  const { server, browser, page } = s;
+  await visitUntilPolicy(s, HOSTS.kaltiot, 'kaltiot.test');
+  await browser.request({ type: 'setPaused', site: 'kaltiot.test', paused: true });
+  try {
+    await page.goto(server.url(HOSTS.kaltiot));
+    await page.evaluate(() => {
+      document.cookie = '_ga=GA1.1.isolated; path=/; max-age=600';
+      return true;
+    });
+    const jar = await browser.cookies('kaltiot.test');
+    assert.ok(jar.some((c) => c.name === '_ga' && c.firstPartyDomain === 'kaltiot.test'), `an isolated _ga: ${JSON.stringify(jar)}`);
+    const view = (await sitePanel(browser, 'kaltiot.test')).view;
+    assert.ok(rowsOf(view).some((r) => r.name === '_ga' && r.status === 'kept'), 'the panel lists the isolated cookie');
+  } finally {
+    await browser.request({ type: 'setPaused', site: 'kaltiot.test', paused: false });
+  }
+  const left = names(await browser.cookies('kaltiot.test'));
+  assert.ok(!left.includes('_ga'), `the sweep on resume deleted it: ${left}`);
+  assert.ok(left.includes('cw_lang'), `and kept the allowed one: ${left}`);
 }
