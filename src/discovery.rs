@@ -40,6 +40,10 @@ pub mod ttl {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SourceKind {
+    /// A consent platform's data file that the page loads the platform from (its banner
+    /// script names it): a declaration in the platform's format, ranked below the site's own
+    /// policy whatever place that was found at.
+    ConsentPlatform,
     /// A `<link rel="cookie-policy">` element in the page: page content, which third-party
     /// scripts and injected markup can add, so it is used only where the site's own places
     /// have nothing valid.
@@ -56,7 +60,19 @@ impl SourceKind {
     /// Whether the page names this place itself (a header or a link element), rather than it
     /// being one of the well-known places tried for every site.
     pub fn is_named_by_page(self) -> bool {
-        matches!(self, SourceKind::LinkHeader | SourceKind::LinkElement)
+        matches!(
+            self,
+            SourceKind::LinkHeader | SourceKind::LinkElement | SourceKind::ConsentPlatform
+        )
+    }
+
+    /// The highest precedence ([`DocumentKind::precedence`]) a declaration from this place can
+    /// have: a consent platform's file is never the site's own policy.
+    fn best_precedence(self) -> u8 {
+        match self {
+            SourceKind::ConsentPlatform => DocumentKind::OneTrust.precedence(),
+            _ => DocumentKind::CookiePolicy.precedence(),
+        }
     }
 }
 
@@ -229,7 +245,8 @@ pub enum Refusal {
 /// Checks a place before anything is sent to it, for a page at `page_url`: http(s) (plain http
 /// only for a plain-http page), a host name that is not an IP address or `localhost`, on the
 /// page's site, and, for a place the page names itself (a `Link` header or element), on the
-/// page's own host.
+/// page's own host. A consent platform's data may also come, over https, from one of the
+/// [`CONSENT_PLATFORM_DATA_HOSTS`].
 pub fn check_candidate(candidate: &Candidate, page_url: &str) -> Result<(), Refusal> {
     let url = &candidate.url;
     if !may_fetch(url, page_url) {
@@ -245,6 +262,21 @@ pub fn check_candidate(candidate: &Candidate, page_url: &str) -> Result<(), Refu
     }
     let site = Site::of_host(&host);
     let page_site = Site::of_host(&page_host);
+    if candidate.kind == SourceKind::ConsentPlatform {
+        // A consent platform's data: from one of the platforms' own hosts, over https, or from
+        // any host of the page's site (self-hosted).
+        let listed = CONSENT_PLATFORM_DATA_HOSTS.contains(&host.as_str());
+        if listed && url.starts_with("https://") {
+            return Ok(());
+        }
+        if listed || site.is_none() || site != page_site {
+            return Err(Refusal::OtherSite {
+                url: url.clone(),
+                site: page_site.map_or(page_host.clone(), |s| s.to_string()),
+            });
+        }
+        return Ok(());
+    }
     if site.is_none() || site != page_site {
         return Err(Refusal::OtherSite {
             url: url.clone(),
@@ -304,13 +336,16 @@ pub enum FetchProblem {
         /// The status.
         status: u16,
     },
-    /// Not JSON.
-    #[error("{url} is {content_type}, not JSON")]
+    /// Not of the expected type (JSON, or a consent platform's script).
+    #[error("{url} is {content_type}, not {}", if *script { "a script" } else { "JSON" })]
     ContentType {
         /// Where.
         url: String,
         /// What it claimed to be.
         content_type: String,
+        /// Whether a script was expected (else JSON).
+        #[serde(default)]
+        script: bool,
     },
     /// Over 512 KiB.
     #[error("{url} is larger than 512 KiB")]
@@ -340,6 +375,14 @@ pub enum FetchProblem {
         /// Where.
         url: String,
     },
+    /// Not asked: the place may not be asked for this page.
+    #[error("{url} was not asked: {reason}")]
+    Refused {
+        /// Where.
+        url: String,
+        /// Why.
+        reason: String,
+    },
     /// A network error.
     #[error("{url} could not be fetched: {reason}")]
     Network {
@@ -350,7 +393,17 @@ pub enum FetchProblem {
     },
 }
 
-/// Checks a response's head before its body is read.
+/// What an answer may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// JSON (`application/json`): a policy, a TCF file, a consent platform's JSON file.
+    Json,
+    /// A consent platform's script, read as data (`application/javascript`, `text/javascript`).
+    Script,
+}
+
+/// Checks a response's head before its body is read: a success, from where it was asked (or
+/// the site), of the type `expect`ed, not larger than the limit.
 pub fn check_head(
     url: &str,
     final_url: &str,
@@ -358,6 +411,7 @@ pub fn check_head(
     status: u16,
     content_type: Option<&str>,
     content_length: Option<u64>,
+    expect: Expect,
 ) -> Result<(), FetchProblem> {
     if status == 404 || status == 410 {
         return Err(FetchProblem::NotFound {
@@ -371,8 +425,9 @@ pub fn check_head(
             status,
         });
     }
-    let final_site = host_of_url(final_url).and_then(Site::of_host);
-    if final_site.as_ref() != Some(site) {
+    let final_host = host_of_url(final_url);
+    let final_site = final_host.and_then(Site::of_host);
+    if final_site.as_ref() != Some(site) && final_host != host_of_url(url) {
         return Err(FetchProblem::OffSite {
             url: url.to_owned(),
             final_url: final_url.to_owned(),
@@ -387,8 +442,15 @@ pub fn check_head(
         .trim()
         .to_ascii_lowercase();
     // JSON only: not HTML, and not the many other `+json` types (JSON-LD, problem reports)
-    // that a site may serve for other purposes.
-    if media != "application/json" {
+    // that a site may serve for other purposes. A consent platform's script is a script.
+    let acceptable = match expect {
+        Expect::Json => media == "application/json",
+        Expect::Script => matches!(
+            media.as_str(),
+            "application/javascript" | "text/javascript" | "application/x-javascript"
+        ),
+    };
+    if !acceptable {
         return Err(FetchProblem::ContentType {
             url: url.to_owned(),
             content_type: if media.is_empty() {
@@ -396,6 +458,7 @@ pub fn check_head(
             } else {
                 media
             },
+            script: expect == Expect::Script,
         });
     }
     if content_length.is_some_and(|n| n > policy::parse::limits::MAX_BYTES as u64) {
@@ -439,12 +502,19 @@ pub enum Quality {
 pub enum Outcome {
     /// A document was read; `text` is kept so the policy can be parsed again after a restart.
     Document {
-        /// The document's text.
+        /// The document's text: a policy of the project's own format, either as the site
+        /// published it or (when `format` is another one) as converted from the declaration
+        /// the site published (a consent platform's script is not kept, only what it declares).
+        /// Empty for an invalid declaration of another format.
         text: String,
         /// Whether it is valid.
         valid: bool,
         /// Its diagnostics.
         diagnostics: Vec<Diagnostic>,
+        /// The format the site published, when `text` was converted from it (records of
+        /// earlier versions keep what the site published and have none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        format: Option<DocumentKind>,
     },
     /// The document could not be read at all.
     Unreadable {
@@ -470,11 +540,25 @@ impl PolicyRecord {
         now: u64,
     ) -> PolicyRecord {
         let outcome = match policy::parse(body, Some(site)) {
-            Ok(document) => Outcome::Document {
-                text: String::from_utf8_lossy(body).into_owned(),
-                valid: document.is_valid(),
-                diagnostics: document.diagnostics,
-            },
+            Ok(document) => {
+                let valid = document.is_valid();
+                let (text, format) = match (document.kind, document.valid_policy()) {
+                    (DocumentKind::CookiePolicy, _) => {
+                        (String::from_utf8_lossy(body).into_owned(), None)
+                    }
+                    (kind, Some(policy)) => (
+                        serde_json::to_string(policy).unwrap_or_default(),
+                        Some(kind),
+                    ),
+                    (kind, None) => (String::new(), Some(kind)),
+                };
+                Outcome::Document {
+                    text,
+                    valid,
+                    diagnostics: document.diagnostics,
+                    format,
+                }
+            }
             Err(error) => Outcome::Unreadable {
                 error: error.to_string(),
             },
@@ -489,6 +573,17 @@ impl PolicyRecord {
             fetched_at: now,
             expires_at: now.saturating_add(ttl),
             outcome,
+        }
+    }
+
+    /// The record for an answer that holds no usable declaration (`error` says why).
+    pub fn unreadable(site: &Site, source: Candidate, error: String, now: u64) -> PolicyRecord {
+        PolicyRecord {
+            site: site.clone(),
+            source: Some(source),
+            fetched_at: now,
+            expires_at: now.saturating_add(ttl::FAILURE),
+            outcome: Outcome::Unreadable { error },
         }
     }
 
@@ -538,6 +633,20 @@ impl PolicyRecord {
         self.source.as_ref().map(|c| c.kind)
     }
 
+    /// The precedence of the declaration this record holds ([`DocumentKind::precedence`]): the
+    /// site's own policy, then its consent platform's, then TCF disclosures; 0 without a valid
+    /// declaration.
+    pub fn precedence(&self) -> u8 {
+        match &self.outcome {
+            Outcome::Document {
+                valid: true,
+                format,
+                ..
+            } => format.unwrap_or(DocumentKind::CookiePolicy).precedence(),
+            _ => 0,
+        }
+    }
+
     /// Whether this newly fetched record should replace `current` at `now`.
     ///
     /// A better answer always replaces a worse one, whatever its source: a valid document
@@ -546,7 +655,9 @@ impl PolicyRecord {
     /// once that policy is stale and only if it is definitive (the policy is gone, or the
     /// document is now invalid); a stale policy outlives network errors. Between answers of
     /// the same quality, a fresh record gives way only to one from an equal or higher-ranked
-    /// place. A `refresh` (the visitor asked) treats the current record as stale.
+    /// place. Between valid declarations, the site's own policy beats its consent platform's,
+    /// which beats a TCF disclosure, whatever place each came from. A `refresh` (the visitor
+    /// asked) treats the current record as stale.
     pub fn replaces(&self, current: &PolicyRecord, now: u64, refresh: bool) -> bool {
         let fresh = current.is_fresh(now) && !refresh;
         match self.quality().cmp(&current.quality()) {
@@ -554,7 +665,9 @@ impl PolicyRecord {
             std::cmp::Ordering::Less => {
                 !fresh && (current.quality() != Quality::Valid || self.is_definitive())
             }
-            std::cmp::Ordering::Equal => !fresh || self.rank() >= current.rank(),
+            std::cmp::Ordering::Equal => {
+                !fresh || (self.precedence(), self.rank()) >= (current.precedence(), current.rank())
+            }
         }
     }
 
@@ -575,21 +688,44 @@ impl PolicyRecord {
         match &self.source {
             None => true,
             Some(current) if current.url == candidate.url => false,
-            Some(current) => self.quality() != Quality::Valid || candidate.kind >= current.kind,
+            Some(current) => {
+                self.quality() != Quality::Valid
+                    || (candidate.kind.best_precedence(), candidate.kind)
+                        >= (self.precedence(), current.kind)
+            }
         }
     }
 
     /// Parses the stored document again into a usable policy (valid documents only).
     pub fn compile(&self) -> Option<(CompiledPolicy, DocumentKind, Vec<Diagnostic>)> {
         let Outcome::Document {
-            text, valid: true, ..
+            text,
+            valid: true,
+            format: converted,
+            diagnostics: stored,
         } = &self.outcome
         else {
             return None;
         };
-        let document: Document = policy::parse(text.as_bytes(), Some(&self.site)).ok()?;
-        let kind = document.kind;
-        let diagnostics = document.diagnostics.clone();
+        let (document, kind, diagnostics) = match converted {
+            // Converted from another format: the text is our own; the diagnostics are the
+            // conversion's, with places in the file the site published.
+            Some(kind) => {
+                let document: Document = policy::formats::read_as(
+                    policy::Format::CookiePolicy,
+                    text.as_bytes(),
+                    Some(&self.site),
+                )
+                .ok()?;
+                (document, *kind, stored.clone())
+            }
+            None => {
+                let document: Document = policy::parse(text.as_bytes(), Some(&self.site)).ok()?;
+                let kind = document.kind;
+                let diagnostics = document.diagnostics.clone();
+                (document, kind, diagnostics)
+            }
+        };
         document
             .valid_policy()
             .cloned()
@@ -607,4 +743,182 @@ impl PolicyRecord {
             Outcome::NotPublished => Vec::new(),
         }
     }
+}
+
+/// The hosts consent platforms serve their data files from: the one exception to "a page can
+/// make the extension ask only the page's own site". A page names its consent platform by
+/// loading its script; the extension then reads the platform's declaration for that page's
+/// site from one of these (or from the site itself, when the platform is self-hosted), and
+/// nowhere else.
+pub const CONSENT_PLATFORM_DATA_HOSTS: &[&str] = &[
+    // OneTrust and CookiePro.
+    "cdn.cookielaw.org",
+    "cmp-cdn.cookielaw.org",
+    "cdn-apac.onetrust.com",
+    "cdn-ukwest.onetrust.com",
+    "optanon.blob.core.windows.net",
+    "cookie-cdn.cookiepro.com",
+    "cookiepro.blob.core.windows.net",
+    // Cookiebot.
+    "consent.cookiebot.com",
+    "consent.cookiebot.eu",
+];
+
+/// Which consent platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Platform {
+    /// OneTrust (CookiePro).
+    OneTrust,
+    /// Cookiebot.
+    Cookiebot,
+}
+
+/// A script element of a page, as the content script reports it: its absolute address, its
+/// `id`, and the few `data-` attributes consent platforms configure themselves with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PageScript {
+    /// `src`, absolute.
+    pub src: String,
+    /// `id`.
+    pub id: String,
+    /// `data-domain-script` (OneTrust's domain id).
+    pub domain_script: Option<String>,
+    /// `data-cbid` (Cookiebot's domain group id).
+    pub cbid: Option<String>,
+    /// `data-language` (OneTrust) or `data-culture` (Cookiebot): the language the site picked.
+    pub language: Option<String>,
+    /// `data-document-language` (OneTrust: take the page's `lang`).
+    pub document_language: Option<String>,
+}
+
+/// A consent platform's declaration a page names, and how to read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformSource {
+    /// The first file to fetch (OneTrust's rule-set file, Cookiebot's `cc.js`), as a place.
+    pub candidate: Candidate,
+    /// The platform.
+    pub platform: Platform,
+    /// The language to ask for.
+    pub language: String,
+    /// OneTrust: the data's base address (the second file is under it).
+    pub base: String,
+    /// The platform's id for the site (OneTrust's domain id, Cookiebot's cbid).
+    pub id: String,
+}
+
+impl PlatformSource {
+    /// What the first file is: JSON for OneTrust, a script for Cookiebot.
+    pub fn expect(&self) -> Expect {
+        match self.platform {
+            Platform::OneTrust => Expect::Json,
+            Platform::Cookiebot => Expect::Script,
+        }
+    }
+}
+
+/// The consent platforms a page at `page_url` loads, from its script elements: OneTrust's
+/// stub (`…/scripttemplates/otSDKStub.js` with `data-domain-script`, or `?did=`), Cookiebot's
+/// script (`data-cbid`, a `cbid=` parameter, or a `…/<cbid>/cc.js` / `cd.js` address). The
+/// language is the one the site configured, else the page's (when OneTrust is told to take it),
+/// else the visitor's. Ids are checked for their form before they go into an address; the
+/// places found still go through [`check_candidate`].
+pub fn consent_platforms(
+    scripts: &[PageScript],
+    page_url: &str,
+    page_language: &str,
+    visitor_language: &str,
+) -> Vec<PlatformSource> {
+    use crate::policy::formats::{cookiebot, onetrust};
+    let mut found: Vec<PlatformSource> = Vec::new();
+    let Some(page_host) = host_of_url(page_url).map(str::to_ascii_lowercase) else {
+        return found;
+    };
+    let language_of = |script: &PageScript| {
+        let own = script
+            .language
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
+        let document = (script.document_language.as_deref() == Some("true"))
+            .then_some(page_language.trim())
+            .filter(|l| !l.is_empty());
+        own.or(document).unwrap_or(visitor_language).to_owned()
+    };
+    for script in scripts.iter().take(500) {
+        let src = script.src.trim();
+        let lower = src.to_ascii_lowercase();
+        if lower.contains("/otsdkstub.js") || lower.contains("/otbannersdk.js") {
+            let id = script
+                .domain_script
+                .clone()
+                .or_else(|| query_param(src, "did"))
+                .unwrap_or_default();
+            let id = id.trim().to_ascii_lowercase();
+            let (Some(base), true) = (onetrust::data_base(src), onetrust::is_domain_id(&id)) else {
+                continue;
+            };
+            if found.iter().any(|f| f.platform == Platform::OneTrust) {
+                continue;
+            }
+            found.push(PlatformSource {
+                candidate: Candidate {
+                    url: onetrust::rule_set_url(&base, &id),
+                    kind: SourceKind::ConsentPlatform,
+                },
+                platform: Platform::OneTrust,
+                language: language_of(script),
+                base,
+                id,
+            });
+            continue;
+        }
+        let cookiebot_host = host_of_url(src)
+            .map(str::to_ascii_lowercase)
+            .filter(|h| h == "consent.cookiebot.com" || h == "consent.cookiebot.eu");
+        let in_path = || {
+            let path = src.split(['?', '#']).next().unwrap_or("");
+            let mut parts = path.rsplit('/');
+            let file = parts.next().unwrap_or("");
+            let id = parts.next().unwrap_or("");
+            (file == "cc.js" || file == "cd.js").then(|| id.to_owned())
+        };
+        let cbid = script
+            .cbid
+            .clone()
+            .or_else(|| query_param(src, "cbid"))
+            .or_else(|| cookiebot_host.as_ref().and_then(|_| in_path()));
+        let Some(cbid) = cbid.map(|c| c.trim().to_ascii_lowercase()) else {
+            continue;
+        };
+        if cookiebot_host.is_none() && script.id != "Cookiebot" && script.cbid.is_none() {
+            continue;
+        }
+        if !cookiebot::is_cbid(&cbid) || found.iter().any(|f| f.platform == Platform::Cookiebot) {
+            continue;
+        }
+        let eu = cookiebot_host.as_deref() == Some("consent.cookiebot.eu");
+        let language = language_of(script);
+        found.push(PlatformSource {
+            candidate: Candidate {
+                url: cookiebot::declaration_url(&cbid, &page_host, &language, eu),
+                kind: SourceKind::ConsentPlatform,
+            },
+            platform: Platform::Cookiebot,
+            language,
+            base: String::new(),
+            id: cbid,
+        });
+    }
+    found
+}
+
+/// The value of query parameter `name` in `url`, if any (not percent-decoded: ids are plain).
+fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1.split('#').next()?;
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == name).then(|| value.to_owned())
+    })
 }

@@ -3,6 +3,7 @@
 //! tagged by `type`. Changing the visitor's choices is pure and lives here too
 //! ([`Request::apply_to`]); the background persists the result and carries it out.
 
+use crate::discovery::PageScript;
 use crate::domain::Site;
 use crate::policy::CategoryId;
 use crate::prefs::{Choice, Preferences, UndeclaredAction};
@@ -123,6 +124,18 @@ pub enum Request {
         /// The link's absolute URL.
         url: String,
     },
+    /// From the content script: the page's script elements (for the consent platform it
+    /// loads), its language and the visitor's. As with a link, the page is the sender's.
+    PageScripts {
+        /// The script elements with an address.
+        scripts: Vec<PageScript>,
+        /// The page's `lang`.
+        #[serde(default)]
+        page_language: String,
+        /// The visitor's language (`navigator.language`).
+        #[serde(default)]
+        visitor_language: String,
+    },
 }
 
 /// What the background answers.
@@ -237,7 +250,11 @@ impl Request {
         match sender {
             Sender::Extension => true,
             Sender::ContentScript { top_frame, .. } => {
-                *top_frame && matches!(self, Request::PolicyLink { .. })
+                *top_frame
+                    && matches!(
+                        self,
+                        Request::PolicyLink { .. } | Request::PageScripts { .. }
+                    )
             }
             Sender::Unknown => false,
         }
@@ -261,7 +278,8 @@ impl Request {
             | Request::SetGlobalPrivacyControl { .. }
             | Request::GetPreferences
             | Request::SetPreferences { .. }
-            | Request::PolicyLink { .. } => None,
+            | Request::PolicyLink { .. }
+            | Request::PageScripts { .. } => None,
         }
     }
 
@@ -322,7 +340,8 @@ impl Request {
             | Request::RefreshPolicy { .. }
             | Request::GetPreferences
             | Request::SetPreferences { .. }
-            | Request::PolicyLink { .. } => return false,
+            | Request::PolicyLink { .. }
+            | Request::PageScripts { .. } => return false,
         }
         true
     }

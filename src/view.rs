@@ -59,6 +59,13 @@ pub enum Source {
         /// Where it was found.
         url: String,
     },
+    /// The declaration the site's consent platform publishes.
+    ConsentPlatform {
+        /// Where it was found.
+        url: String,
+        /// The platform (`OneTrust`, `Cookiebot`).
+        platform: String,
+    },
     /// An invalid policy: the panel falls back to guessing.
     Invalid {
         /// Where it was found.
@@ -249,6 +256,10 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                 },
                 DocumentKind::TcfDisclosure => Source::Tcf {
                     url: url.to_owned(),
+                },
+                DocumentKind::OneTrust | DocumentKind::Cookiebot => Source::ConsentPlatform {
+                    url: url.to_owned(),
+                    platform: kind.platform().unwrap_or_default().to_owned(),
                 },
             };
             (Some(policy), source, warnings.to_vec())
@@ -609,6 +620,9 @@ pub fn to_text(view: &SiteView) -> String {
     let source = match &view.source {
         Source::Declared { url } => format!("declared at {url}"),
         Source::Tcf { url } => format!("TCF disclosure file at {url}"),
+        Source::ConsentPlatform { url, platform } => {
+            format!("declared through {platform}, its consent platform, at {url}")
+        }
         Source::Invalid { url } => format!("invalid policy at {url}; guessing from known cookies"),
         Source::Guessing => "no policy published; guessing from known cookies".into(),
     };

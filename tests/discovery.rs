@@ -118,7 +118,7 @@ fn answers_are_checked_before_their_bodies_are_read() {
     let s = site("kaltiot.com");
     let url = "https://www.kaltiot.com/.well-known/cookie-policy.json";
     let ok = |final_url: &str, status: u16, ct: Option<&str>, len: Option<u64>| {
-        check_head(url, final_url, &s, status, ct, len)
+        check_head(url, final_url, &s, status, ct, len, Expect::Json)
     };
     assert_eq!(
         ok(url, 200, Some("application/json; charset=utf-8"), Some(100)),

@@ -9,7 +9,6 @@
 //! This module must not fetch, read a clock, or know about browsers.
 
 use super::model::*;
-use super::tcf;
 use crate::date::Date;
 use crate::diag::{Diagnostic, Place};
 use crate::domain::{Host, Site};
@@ -107,16 +106,51 @@ pub enum PolicyError {
     /// A TCF disclosure file gives no domain to tell whose it is, and no site was given.
     #[error("a TCF disclosure file names no site; give the site it was found for")]
     TcfWithoutSite,
+    /// A consent platform's file does not say whose it is, and no site was given.
+    #[error("a consent platform's file names no site; give the site it was found for")]
+    NoSite,
+    /// The file is readable but holds no declaration (a consent platform's other file, or an
+    /// answer that says why it has none).
+    #[error("{reason}")]
+    NoDeclaration {
+        /// Why, in words.
+        reason: String,
+    },
 }
 
 /// What kind of document a policy was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum DocumentKind {
     /// Cookie policy format version 1.
     CookiePolicy,
     /// An IAB TCF Vendor Device Storage Disclosure, converted.
     TcfDisclosure,
+    /// A OneTrust (CookiePro) declaration (its language file's `DomainData`), converted.
+    OneTrust,
+    /// A Cookiebot declaration (its `cc.js` cookie tables), converted.
+    Cookiebot,
+}
+
+impl DocumentKind {
+    /// The consent platform the declaration came through, if any (`OneTrust`).
+    pub fn platform(self) -> Option<&'static str> {
+        match self {
+            DocumentKind::CookiePolicy | DocumentKind::TcfDisclosure => None,
+            DocumentKind::OneTrust => Some("OneTrust"),
+            DocumentKind::Cookiebot => Some("Cookiebot"),
+        }
+    }
+
+    /// How this kind of declaration ranks when a site has several (higher first): the site's
+    /// own policy, then its consent platform's declaration, then TCF disclosures.
+    pub fn precedence(self) -> u8 {
+        match self {
+            DocumentKind::CookiePolicy => 2,
+            DocumentKind::OneTrust | DocumentKind::Cookiebot => 1,
+            DocumentKind::TcfDisclosure => 0,
+        }
+    }
 }
 
 /// A parsed document: the policy (when the document named a usable site) and what the parser
@@ -149,20 +183,11 @@ impl Document {
     }
 }
 
-/// Parses a policy document found for a page of `expected_site` (when known). A policy for
-/// another site gets the error "policy is for X, not Y". A TCF disclosure file is recognised by
-/// its shape (a `disclosures` array and no `version`) and converted.
-pub fn parse(bytes: &[u8], expected_site: Option<&Site>) -> Result<Document, PolicyError> {
-    if bytes.len() > limits::MAX_BYTES {
-        return Err(PolicyError::TooLarge {
-            size: bytes.len(),
-            max: limits::MAX_BYTES,
-        });
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let (line, column) = line_and_column(bytes, e.valid_up_to());
-        PolicyError::NotUtf8 { line, column }
-    })?;
+/// Reads `bytes` as one JSON object: at most [`limits::MAX_BYTES`], UTF-8 (a leading byte-order
+/// mark is allowed), JSON, an object, no string over [`limits::MAX_STRING_CHARS`]. The first
+/// step of every JSON format ([`crate::policy::formats`]).
+pub(crate) fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, PolicyError> {
+    let text = text_of(bytes)?;
     let value: Value = serde_json::from_str(text).map_err(|e| {
         let looks_like_html = text.trim_start().starts_with('<');
         PolicyError::NotJson {
@@ -173,15 +198,37 @@ pub fn parse(bytes: &[u8], expected_site: Option<&Site>) -> Result<Document, Pol
             },
         }
     })?;
-    let Value::Object(root) = &value else {
-        return Err(PolicyError::NotObject {
-            found: describe(&value),
-        });
-    };
     check_string_lengths(&value, &Place::root())?;
-    if root.contains_key("disclosures") && !root.contains_key("version") {
-        return tcf::convert(root, expected_site);
+    match value {
+        Value::Object(root) => Ok(root),
+        other => Err(PolicyError::NotObject {
+            found: describe(&other),
+        }),
     }
+}
+
+/// `bytes` as text: at most [`limits::MAX_BYTES`], UTF-8, without a leading byte-order mark.
+pub(crate) fn text_of(bytes: &[u8]) -> Result<&str, PolicyError> {
+    if bytes.len() > limits::MAX_BYTES {
+        return Err(PolicyError::TooLarge {
+            size: bytes.len(),
+            max: limits::MAX_BYTES,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_and_column(bytes, e.valid_up_to());
+        PolicyError::NotUtf8 { line, column }
+    })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// Reads a cookie policy of this project's own format (version 1) from its JSON object, found
+/// for a page of `expected_site` (when known). A policy for another site gets the error
+/// "policy is for X, not Y".
+pub(crate) fn read_v1(
+    root: &Map<String, Value>,
+    expected_site: Option<&Site>,
+) -> Result<Document, PolicyError> {
     check_counts(root)?;
     let mut reader = Reader::default();
     let policy = reader.policy(root, expected_site);

@@ -1,10 +1,10 @@
-//! Fetching a policy: GET without credentials, at most 512 KiB (the body is read as a stream
+//! Fetching a policy (or a consent platform's declaration): GET without credentials, at most 512 KiB (the body is read as a stream
 //! and cut off past the limit, so a 50 MB answer costs 512 KiB), 10 s in all (an answer that
 //! never ends is cut off too), then the engine's checks. The only network requests the
 //! extension makes are these.
 
 use super::browser::{self, get};
-use crate::discovery::{check_head, FetchProblem, FETCH_TIMEOUT_MS};
+use crate::discovery::{check_head, Expect, FetchProblem, FETCH_TIMEOUT_MS};
 use crate::domain::Site;
 use crate::policy::parse::limits::MAX_BYTES;
 use js_sys::{Reflect, Uint8Array};
@@ -40,6 +40,7 @@ pub async fn fetch_policy(
     url: &str,
     site: &Site,
     timeout_ms: u32,
+    expect: Expect,
 ) -> Result<Fetched, FetchProblem> {
     let controller = AbortController::new().map_err(|e| network(url, &e))?;
     let abort = controller.clone();
@@ -60,7 +61,7 @@ pub async fn fetch_policy(
             problem
         }
     };
-    fetch_within(url, site, &controller)
+    fetch_within(url, site, &controller, expect)
         .await
         .map_err(timed_out)
 }
@@ -69,6 +70,7 @@ async fn fetch_within(
     url: &str,
     site: &Site,
     controller: &AbortController,
+    expect: Expect,
 ) -> Result<Fetched, FetchProblem> {
     let init = js_sys::Object::new();
     for (key, value) in [
@@ -105,6 +107,7 @@ async fn fetch_within(
         response.status(),
         header("content-type").as_deref(),
         content_length,
+        expect,
     )?;
     let cache_control = header("cache-control");
     let body = read_capped(&response, url).await.inspect_err(|_| {

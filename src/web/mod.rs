@@ -513,6 +513,30 @@ async fn handle(request: Request, sender: &Sender) -> Response {
             }
             Response::Done
         }
+        Request::PageScripts {
+            scripts,
+            page_language,
+            visitor_language,
+        } => {
+            let Sender::ContentScript {
+                url: page_url,
+                top_frame: true,
+                tab_id,
+            } = sender
+            else {
+                return Response::Done;
+            };
+            let Some(site) = web_site(page_url) else {
+                return Response::Done;
+            };
+            let private = tab_is_private(*tab_id, None).await;
+            for source in
+                discovery::consent_platforms(&scripts, page_url, &page_language, &visitor_language)
+            {
+                discover_platform(&site, page_url, source, private).await;
+            }
+            Response::Done
+        }
         change @ (Request::SetDefault { .. }
         | Request::SetUndeclared { .. }
         | Request::SetActWithoutPolicy { .. }
@@ -872,7 +896,9 @@ async fn discover(
         };
         let spent = (js_sys::Date::now() - started).max(0.0) as u32;
         let fetched = match discovery::FETCH_TIMEOUT_MS.checked_sub(spent) {
-            Some(left) if left > 0 => fetch::fetch_policy(&candidate.url, site, left).await,
+            Some(left) if left > 0 => {
+                fetch::fetch_policy(&candidate.url, site, left, discovery::Expect::Json).await
+            }
             _ => Err(discovery::FetchProblem::TimedOut {
                 url: candidate.url.clone(),
             }),
@@ -910,8 +936,15 @@ async fn discover(
     {
         record = PolicyRecord::failed(site, None, None, now());
     }
-    // A worse or lower-ranked answer never replaces a better one (PolicyRecord::replaces). The
-    // check and the update happen together, with no await between them.
+    adopt(site, record, why, private).await;
+}
+
+/// Takes a fetched `record` as the site's if it is at least as good as the one in force
+/// ([`PolicyRecord::replaces`]), stores it (not for a private window), and applies it: rules,
+/// and a sweep of the site's cookies.
+async fn adopt(site: &Site, record: PolicyRecord, why: Discovery, private: bool) {
+    // A worse or lower-ranked answer never replaces a better one. The check and the update
+    // happen together, with no await between them.
     let replaced = with(|s| {
         if let Some(Some(latest)) = s.policy(site) {
             if !record.replaces(&latest.record, now(), why == Discovery::Refresh) {
@@ -929,6 +962,97 @@ async fn discover(
     }
     apply_rules(site).await;
     sweep(Some(site)).await;
+}
+
+/// Reads the declaration of the consent platform a page loads (`source`, from
+/// [`discovery::consent_platforms`]) unless what is known of the site is as good: one or two
+/// fetches (OneTrust's rule-set file names the language file) under one deadline, each place
+/// checked before it is asked, then [`adopt`].
+async fn discover_platform(
+    site: &Site,
+    page_url: &str,
+    source: discovery::PlatformSource,
+    private: bool,
+) {
+    use crate::policy::formats::onetrust;
+    let candidate = source.candidate.clone();
+    if let Err(refusal) = discovery::check_candidate(&candidate, page_url) {
+        gloo::console::warn!(format!("cookie-warden: not asked: {refusal}"));
+        return;
+    }
+    let current = policy_of(site).await;
+    if still_wanted(
+        vec![candidate.clone()],
+        current.as_deref(),
+        Discovery::Visit,
+    )
+    .is_empty()
+    {
+        return;
+    }
+    let Some(_fetching) = Fetching::start(candidate.url.clone()) else {
+        return;
+    };
+    let started = js_sys::Date::now();
+    let left = || {
+        discovery::FETCH_TIMEOUT_MS.saturating_sub((js_sys::Date::now() - started).max(0.0) as u32)
+    };
+    let failed =
+        |problem| PolicyRecord::failed(site, Some(candidate.clone()), Some(problem), now());
+    let first = fetch::fetch_policy(&candidate.url, site, left(), source.expect()).await;
+    let record = match (source.platform, first) {
+        (_, Err(problem)) => failed(problem),
+        (discovery::Platform::Cookiebot, Ok(f)) => PolicyRecord::from_body(
+            site,
+            candidate.clone(),
+            &f.body,
+            f.cache_control.as_deref(),
+            now(),
+        ),
+        (discovery::Platform::OneTrust, Ok(rule_set)) => {
+            match onetrust::language_file_url(
+                &rule_set.body,
+                &source.base,
+                &source.id,
+                &source.language,
+            ) {
+                Err(e) => PolicyRecord::unreadable(site, candidate.clone(), e.to_string(), now()),
+                Ok(url) => {
+                    let second = Candidate {
+                        url,
+                        kind: discovery::SourceKind::ConsentPlatform,
+                    };
+                    match discovery::check_candidate(&second, page_url) {
+                        Err(refusal) => failed(discovery::FetchProblem::Refused {
+                            url: second.url.clone(),
+                            reason: refusal.to_string(),
+                        }),
+                        Ok(()) if left() == 0 => failed(discovery::FetchProblem::TimedOut {
+                            url: second.url.clone(),
+                        }),
+                        Ok(()) => match fetch::fetch_policy(
+                            &second.url,
+                            site,
+                            left(),
+                            discovery::Expect::Json,
+                        )
+                        .await
+                        {
+                            Err(problem) => failed(problem),
+                            Ok(f) => PolicyRecord::from_body(
+                                site,
+                                candidate.clone(),
+                                &f.body,
+                                f.cache_control.as_deref(),
+                                now(),
+                            ),
+                        },
+                    }
+                }
+            }
+        }
+    };
+    adopt(site, record, Discovery::Visit, private).await;
 }
 
 /// Reads the index of stored policy records; without one (stored by an earlier version), makes

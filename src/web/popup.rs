@@ -183,6 +183,9 @@ fn header(view: &SiteView) -> El {
     let source = match &view.source {
         Source::Declared { url } => t("popupSourceDeclared", &[url]),
         Source::Tcf { url } => t("popupSourceTcf", &[url]),
+        Source::ConsentPlatform { url, platform } => {
+            t("popupSourceConsentPlatform", &[platform, url])
+        }
         Source::Invalid { url } => t("popupSourceInvalid", &[url]),
         Source::Guessing => t("popupSourceGuessing", &[]),
     };

@@ -89,7 +89,13 @@ async fn bodies_are_read_up_to_the_limit_and_no_further() {
 #[wasm_bindgen_test]
 async fn a_policy_that_is_not_on_the_site_is_refused() {
     let site = Site::of_host("kaltiot.test").unwrap_or_else(|| panic!("site"));
-    let answer = fetch_policy("data:application/json,%7B%7D", &site, 10_000).await;
+    let answer = fetch_policy(
+        "data:application/json,%7B%7D",
+        &site,
+        10_000,
+        crate::discovery::Expect::Json,
+    )
+    .await;
     assert!(
         matches!(answer, Err(FetchProblem::OffSite { .. })),
         "{:?}",

@@ -34,16 +34,23 @@ enum Format {
 enum Command {
     /// Check a policy; exit 0 only if it is valid (warnings allowed), 1 if not, 2 if unreadable.
     Validate {
-        /// The policy (or TCF disclosure) file.
+        /// The policy file (or a TCF disclosure, or a consent platform's file).
         file: PathBuf,
-        /// The site the policy is published for (checks its `site`).
+        /// The site the policy is published for (checks its `site`; required for a consent
+        /// platform's file, which does not say).
         #[arg(long)]
         site: Option<String>,
+        /// The file's format (default: recognised from its contents).
+        #[arg(long, value_parser = FORMAT_NAMES)]
+        from: Option<String>,
     },
     /// Show the per-cookie table a visitor would see, with audit findings.
     Show {
-        /// The policy (or TCF disclosure) file.
+        /// The policy file (or a TCF disclosure, or a consent platform's file).
         file: PathBuf,
+        /// The file's format (default: recognised from its contents).
+        #[arg(long, value_parser = FORMAT_NAMES)]
+        from: Option<String>,
         /// A JSON array of cookies as the browser reports them (chrome.cookies.Cookie objects).
         #[arg(long)]
         observed: Option<PathBuf>,
@@ -57,17 +64,25 @@ enum Command {
         #[arg(long)]
         now: Option<u64>,
     },
-    /// Convert a TCF Vendor Device Storage Disclosure file into a version 1 policy.
+    /// Convert a declaration into a version 1 policy: a TCF Vendor Device Storage Disclosure,
+    /// or a consent platform's file (OneTrust's language file, Cookiebot's cc.js).
     Convert {
-        /// The disclosure file.
+        /// The file.
         file: PathBuf,
-        /// The site the file is published for (default: the site of its first domain).
+        /// The site the file is published for (required for a consent platform's file; a TCF
+        /// file defaults to the site of its first domain).
         #[arg(long)]
         site: Option<String>,
+        /// The file's format (default: recognised from its contents).
+        #[arg(long, value_parser = FORMAT_NAMES)]
+        from: Option<String>,
     },
     /// Print the JSON Schema of the policy format.
     Schema,
 }
+
+/// The formats `--from` takes.
+const FORMAT_NAMES: [&str; 4] = ["cookie-policy", "tcf", "onetrust", "cookiebot"];
 
 /// Runs the tool.
 pub fn main() -> ExitCode {
@@ -83,20 +98,21 @@ pub fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<ExitCode, String> {
     match &args.command {
-        Command::Validate { file, site } => {
+        Command::Validate { file, site, from } => {
             let site = parse_site(site.as_deref())?;
-            let outcome = read_policy(file, site.as_ref())?;
+            let outcome = read_policy(file, site.as_ref(), from.as_deref())?;
             print_validation(file, &outcome, args.format)
         }
         Command::Show {
             file,
+            from,
             observed,
             site,
             language,
             now,
         } => {
             let site = parse_site(site.as_deref())?;
-            let document = match read_policy(file, site.as_ref())? {
+            let document = match read_policy(file, site.as_ref(), from.as_deref())? {
                 Ok(document) => document,
                 Err(error) => {
                     return print_validation(file, &Err(error), args.format);
@@ -118,14 +134,14 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                 ExitCode::from(1)
             })
         }
-        Command::Convert { file, site } => {
+        Command::Convert { file, site, from } => {
             let site = parse_site(site.as_deref())?;
-            let document = read_policy(file, site.as_ref())?
+            let document = read_policy(file, site.as_ref(), from.as_deref())?
                 .map_err(|e| format!("{}: {e}", file.display()))?;
             for d in &document.diagnostics {
                 eprintln!("{}: {d}", file.display());
             }
-            if document.kind != DocumentKind::TcfDisclosure {
+            if document.kind == DocumentKind::CookiePolicy {
                 eprintln!(
                     "{}: already a version 1 policy; printed as read",
                     file.display()
@@ -157,9 +173,20 @@ fn parse_site(site: Option<&str>) -> Result<Option<Site>, String> {
         .transpose()
 }
 
-fn read_policy(file: &Path, site: Option<&Site>) -> Result<Result<Document, PolicyError>, String> {
+fn read_policy(
+    file: &Path,
+    site: Option<&Site>,
+    from: Option<&str>,
+) -> Result<Result<Document, PolicyError>, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    Ok(policy::parse(&bytes, site))
+    Ok(match from {
+        Some(name) => {
+            let format = policy::Format::from_name(name)
+                .ok_or_else(|| format!("--from: {name:?} is not a format this tool reads"))?;
+            policy::formats::read_as(format, &bytes, site)
+        }
+        None => policy::parse(&bytes, site),
+    })
 }
 
 fn read_cookies(file: &Path) -> Result<Vec<Cookie>, String> {

@@ -4,11 +4,11 @@
 //!
 //! Like the parser, this module only reads values it is given; it never fetches.
 
-use super::model::*;
-use super::parse::{describe, Document, DocumentKind, PolicyError, Reader};
 use crate::diag::Place;
 use crate::domain::{Host, Site};
 use crate::pattern::NamePattern;
+use crate::policy::model::*;
+use crate::policy::parse::{self, describe, Document, DocumentKind, PolicyError, Reader};
 use serde_json::{Map, Value};
 
 /// Converts a TCF disclosure document. The policy's site is `site` when given, else the site of
@@ -30,10 +30,10 @@ pub(crate) fn convert(
         }
         None => &[],
     };
-    if disclosures.len() > super::parse::limits::MAX_STORAGE_ENTRIES {
+    if disclosures.len() > parse::limits::MAX_STORAGE_ENTRIES {
         return Err(PolicyError::OverLimit {
             place: "disclosures".into(),
-            limit: super::parse::Limit::StorageEntries,
+            limit: parse::Limit::StorageEntries,
             found: disclosures.len(),
         });
     }
@@ -98,10 +98,10 @@ pub(crate) fn convert(
     };
     // The site's own domain is never a tracker domain of its own policy.
     domains.retain(|d| !site.covers(d.as_str()));
-    if domains.len() > super::parse::limits::MAX_DOMAINS_PER_SERVICE {
+    if domains.len() > parse::limits::MAX_DOMAINS_PER_SERVICE {
         return Err(PolicyError::OverLimit {
             place: "domains".into(),
-            limit: super::parse::Limit::DomainsPerService,
+            limit: parse::Limit::DomainsPerService,
             found: domains.len(),
         });
     }
