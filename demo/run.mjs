@@ -25,6 +25,7 @@ const sites = [
   ['kaltiot.test', HOSTS.kaltiot, 'The seed site (Kaltiot): a published policy, linked from the page'],
   ['nopolicy.test', HOSTS.nopolicy, 'A site that publishes nothing: Cookie Warden guesses from known cookies'],
   ['tcf-shop.test', HOSTS.tcf, 'A shop that publishes a TCF disclosure file through a Link header'],
+  ['kaltiot-ot.test', HOSTS.kaltiotOt, 'The seed site behind a self-hosted OneTrust banner: no policy of its own, its consent platform declares the cookies'],
 ];
 
 console.log(`Demo sites served at http://<site>:${server.port}/ (every *.test name maps to 127.0.0.1)`);

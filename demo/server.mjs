@@ -13,9 +13,25 @@
 // Node standard library only; see demo/README.md for what each site is for.
 
 import http from 'node:http';
+import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  ONETRUST,
+  COOKIEBOT_CBID,
+  CMP_HOSTS,
+  SHOP_TRACKERS,
+  kaltiotLanguageFile,
+  shopLanguageFile,
+  ruleSetFile,
+  OT_STUB_JS,
+  COOKIEBOT_UC_JS,
+  cookiebotDeclaration,
+  cookiebotDomainWarning,
+} from './cmp.mjs';
+
+export { ONETRUST, COOKIEBOT_CBID, CMP_HOSTS, SHOP_TRACKERS };
 
 /** The host name of every site the server plays. */
 export const HOSTS = Object.freeze({
@@ -51,6 +67,28 @@ export const HOSTS = Object.freeze({
   gpcallow: 'www.gpcallow.test',
   manykeys: 'www.manykeys.test',
   privateonly: 'www.privateonly.test',
+  // Sites whose declaration comes from their consent platform (demo/cmp.mjs, issue 11).
+  kaltiotOt: 'www.kaltiot-ot.test',
+  cmpPointer: 'www.cmp-pointer.test',
+});
+
+/**
+ * Sites served over https only, on port 443 (startDemoServer's `https` option): the shops that
+ * load their consent platform from its real host names (demo/cmp.mjs).
+ */
+export const HTTPS_HOSTS = Object.freeze({
+  onetrustShop: 'www.onetrust-shop.test',
+  cookiebotShop: 'www.cookiebot-shop.test',
+});
+
+/**
+ * Sites for timing the way to a site's rules on a first visit: TIMING_SITES.own publish a small
+ * policy of their own at the well-known place, TIMING_SITES.oneTrust a self-hosted OneTrust
+ * declaration (pages on www.<site>, over http).
+ */
+export const TIMING_SITES = Object.freeze({
+  own: Object.freeze(Array.from({ length: 10 }, (_, i) => `own-policy-${String(i + 1).padStart(2, '0')}.test`)),
+  oneTrust: Object.freeze(Array.from({ length: 10 }, (_, i) => `ot-policy-${String(i + 1).padStart(2, '0')}.test`)),
 });
 
 /** gpcallow.test's trackers: the statistics host (denied) and the functional one under it (allowed). */
@@ -97,6 +135,11 @@ export const EXTRA_HOSTS = Object.freeze([
   GPC_STATS_HOST,
   GPC_WIDGET_HOST,
   'sub.pointer.test',
+  ...Object.values(HTTPS_HOSTS),
+  ...Object.values(HTTPS_HOSTS).map((h) => h.replace(/^www\./, '')),
+  ...Object.values(SHOP_TRACKERS),
+  ...CMP_HOSTS,
+  ...[...TIMING_SITES.own, ...TIMING_SITES.oneTrust].flatMap((site) => [site, `www.${site}`]),
 ]);
 
 /** Per-test switches for setVariant(name, value), with their defaults. */
@@ -676,6 +719,64 @@ export function manyKeysPolicy() {
   return JSON.stringify(policy);
 }
 
+/** The seed site behind a self-hosted OneTrust banner: no policy of its own, the same trackers. */
+function kaltiotOtHome(o) {
+  return page({
+    title: 'Kaltiot (behind OneTrust) – Smart IoT for locating assets and people',
+    head: `<script src="/onetrust/scripttemplates/otSDKStub.js" data-domain-script="${ONETRUST.kaltiotId}" charset="UTF-8"></script>
+<script src="${o.gtm}/gtm.js?id=GTM-DEMO"></script>
+<script async src="${o.ga}/g/collect.js"></script>
+<script async src="${o.lf}/lftracker.js"></script>
+`,
+    body: `${kaltiotHeader()}
+<section class="hero">
+  <h1>Know where things are.</h1>
+  <p>The seed site as it would look behind a OneTrust banner: it publishes no policy of its own;
+     its consent platform's declaration (self-hosted under /onetrust/) lists the same cookies.</p>
+</section>
+<main>
+  <img src="${o.ga}/g/collect?beacon=page" width="1" height="1" alt="" id="beacon">
+  <img src="/last.gif" width="1" height="1" alt="" id="last">
+</main>`,
+  });
+}
+
+/** A page that names another site's path as its OneTrust data (never asked). */
+function cmpPointerPage(o) {
+  return page({
+    title: 'CMP pointer – a consent platform on another site',
+    head: `<script src="${o.kaltiot}/onetrust/scripttemplates/otSDKStub.js?did=${ONETRUST.kaltiotId}"></script>
+`,
+    body: `<main><h1>CMP pointer</h1><p>Its OneTrust stub is on another site.</p>
+  <img src="/last.gif" width="1" height="1" alt="" id="last"></main>`,
+  });
+}
+
+/** A shop (https) whose declaration comes from `platform`, loaded by `stub`; its cookies and trackers. */
+function shopPage(h, platform, stub, secure) {
+  const t = SHOP_TRACKERS;
+  return page({
+    title: `${h} – a shop behind ${platform}`,
+    head: `${stub}
+<script>
+  document.cookie = 'shop_session=S1; path=/; secure';
+  document.cookie = 'shop_lang=fi; path=/; max-age=2592000; secure';
+  document.cookie = '_ga=GA1.1.1.1; path=/; max-age=63072000; secure';
+  document.cookie = '_ga_SHOP01=GS1.1.1; path=/; max-age=63072000; secure';
+</script>
+`,
+    body: `<main>
+  <h1>${escapeHtml(h)}</h1>
+  <p>A shop whose cookie declaration is published by its consent platform, ${escapeHtml(platform)}.</p>
+  <img src="${secure(t.metrics)}/m.gif" width="1" height="1" alt="">
+  <img src="${secure(t.pixel)}/pixel.gif" width="1" height="1" alt="">
+  <img src="${secure(t.ads)}/pixel.gif" width="1" height="1" alt="">
+  <iframe src="${secure(t.widget)}/frame.html" width="200" height="60" title="Ad widget"></iframe>
+  <img src="/last.gif" width="1" height="1" alt="" id="last">
+</main>`,
+  });
+}
+
 const GTM_JS = `// Google Tag Manager stand-in (Cookie Warden demo). Sets up dataLayer, loads nothing.
 (function () {
   window.dataLayer = window.dataLayer || [];
@@ -738,6 +839,9 @@ export async function startDemoServer({
   host = '127.0.0.1',
   quiet = true,
   logFile = null,
+  // { key, cert, port = 443 }: also serve https (the HTTPS_HOSTS and the consent platforms'
+  // real host names) with this certificate.
+  tls = null,
 } = {}) {
   const demoPolicy = buildDemoPolicy();
   const demoPolicyBody = JSON.stringify(demoPolicy, null, 2) + '\n';
@@ -759,6 +863,7 @@ export async function startDemoServer({
   let actualPort = port;
 
   const origin = (h) => `http://${h}:${actualPort}`;
+  const secure = (h) => `https://${h}${tls && (tls.port ?? 443) !== 443 ? `:${tls.port}` : ''}`;
   const origins = () => ({
     gtm: origin(HOSTS.gtm),
     ga: origin(HOSTS.ga),
@@ -773,6 +878,8 @@ export async function startDemoServer({
   // --- response helpers ---
   const send = (res, status, type, body, headers = {}) => {
     const buf = Buffer.isBuffer(body) ? body : Buffer.from(String(body), 'utf8');
+    const entry = entries.get(res.req);
+    if (entry) entry.responseBytes = buf.length;
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length, ...headers });
     res.end(buf);
   };
@@ -1096,6 +1203,94 @@ export async function startDemoServer({
     { '/.well-known/cookie-policy.json': () => JSON.stringify(gaPolicy('privateonly.test')) },
   );
 
+  // --- consent platforms (issue 11) ---
+  const jsonBody = (value) => JSON.stringify(value);
+  const scriptAnswer = (res, body, maxAge = 3600) =>
+    send(res, 200, 'application/javascript; charset=utf-8', body, { 'Cache-Control': `max-age=${maxAge}` });
+  const json = (res, value) => policyJson(res, jsonBody(value));
+  /** OneTrust's files under `base` (a path prefix) for domain `id` with `languageFile(lang)`. */
+  const oneTrustFiles = (res, p, base, id, languageFile) => {
+    if (p === `${base}/scripttemplates/otSDKStub.js`) return scriptAnswer(res, OT_STUB_JS);
+    if (p === `${base}/consent/${id}/${id}.json`) return json(res, ruleSetFile(id));
+    const lang = new RegExp(`^${base}/consent/${id}/${ONETRUST.ruleSetId}/([a-z-]+)\\.json$`).exec(p)?.[1];
+    if (lang === 'en' || lang === 'fi') return json(res, languageFile(lang));
+    return null;
+  };
+  const kaltiotOt = (req, res, p) => {
+    if (p === '/' || p === '/index.html') {
+      return html(res, kaltiotOtHome(origins()), {
+        'Set-Cookie': ['cw_lang=en; Path=/; Max-Age=31536000', 'visitor_note=1; Path=/; Max-Age=86400'],
+      });
+    }
+    if (p === '/last.gif') return gif(res);
+    if (oneTrustFiles(res, p, '/onetrust', ONETRUST.kaltiotId, kaltiotLanguageFile) !== null) return;
+    return notFound(res);
+  };
+  const timingOwn = (req, res, p, h) => {
+    const site = h.replace(/^www\./, '');
+    if (p === '/' || p === '/index.html') return html(res, steeringPage(h, origins(), { about: 'A site with a small policy of its own.' }));
+    if (p === '/last.gif') return gif(res);
+    if (isPolicyPath(p)) return policyJson(res, JSON.stringify(gaPolicy(site)));
+    return notFound(res);
+  };
+  const timingOneTrust = (req, res, p, h) => {
+    const site = h.replace(/^www\./, '');
+    if (p === '/' || p === '/index.html') {
+      return html(
+        res,
+        steeringPage(h, origins(), {
+          about: 'A site whose declaration comes from a self-hosted OneTrust.',
+          head: `<script src="/onetrust/scripttemplates/otSDKStub.js" data-domain-script="${ONETRUST.kaltiotId}"></script>\n`,
+        }),
+      );
+    }
+    if (p === '/last.gif') return gif(res);
+    if (oneTrustFiles(res, p, '/onetrust', ONETRUST.kaltiotId, (lang) => kaltiotLanguageFile(lang, site)) !== null) return;
+    return notFound(res);
+  };
+  const cmpPointer = (req, res, p) => {
+    if (p === '/' || p === '/index.html') return html(res, cmpPointerPage(origins()));
+    if (p === '/last.gif') return gif(res);
+    return notFound(res);
+  };
+  const cookielaw = (req, res, p) => {
+    if (oneTrustFiles(res, p, '', ONETRUST.shopId, shopLanguageFile) !== null) return;
+    return notFound(res);
+  };
+  const cookiebot = (req, res, p) => {
+    if (p === '/uc.js') return scriptAnswer(res, COOKIEBOT_UC_JS);
+    if (p === `/${COOKIEBOT_CBID}/cc.js`) {
+      // The service answers only for the domains of the group, named by `referer`.
+      const referer = new URL(req.url, 'https://x').searchParams.get('referer') ?? '';
+      return scriptAnswer(res, referer === HTTPS_HOSTS.cookiebotShop ? cookiebotDeclaration() : cookiebotDomainWarning(referer), 0);
+    }
+    return notFound(res);
+  };
+  const shop = (pageOf) => (req, res, p, h) => {
+    if (p === '/' || p === '/index.html') return html(res, pageOf(h));
+    if (p === '/last.gif') return gif(res);
+    return notFound(res);
+  };
+  const onetrustShop = shop((h) => shopPage(h, 'OneTrust', `<script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js" data-domain-script="${ONETRUST.shopId}" charset="UTF-8"></script>`, secure));
+  const cookiebotShop = shop((h) => shopPage(h, 'Cookiebot', `<script id="Cookiebot" src="https://consent.cookiebot.com/uc.js" data-cbid="${COOKIEBOT_CBID}" data-blockingmode="auto"></script>`, secure));
+  const shopTrackers = (req, res, p) => {
+    if (p === '/pixel.gif' || p === '/m.gif') return gif(res);
+    if (p === '/frame.html') {
+      // An embedded ad widget that stores its cookie in the embedding site's partition (CHIPS;
+      // Firefox partitions third-party cookies whatever the attribute).
+      return html(res, '<!doctype html><title>ad widget</title><p>Ad widget</p>', {
+        'Set-Cookie': 'ad_chip=W1; Path=/; Max-Age=2592000; Secure; SameSite=None; Partitioned',
+      });
+    }
+    if (p === '/own.html') {
+      // The widget's own site, visited directly: its unpartitioned cookie.
+      return html(res, '<!doctype html><title>ad network</title><p>The ad network’s own page</p>', {
+        'Set-Cookie': 'ad_chip=OWN; Path=/; Max-Age=2592000; Secure; SameSite=None',
+      });
+    }
+    return notFound(res);
+  };
+
   // Which site answers for a host: [domain, handler]; the domain and its subdomains match.
   const sites = [
     ['kaltiot.test', kaltiot],
@@ -1128,12 +1323,23 @@ export async function startDemoServer({
     ['gpc-cdn.test', pixels],
     ['manykeys.test', manykeys],
     ['privateonly.test', privateonly],
+    ['kaltiot-ot.test', kaltiotOt],
+    ['cmp-pointer.test', cmpPointer],
+    ...TIMING_SITES.own.map((site) => [site, timingOwn]),
+    ...TIMING_SITES.oneTrust.map((site) => [site, timingOneTrust]),
+    ['cookielaw.org', cookielaw],
+    ['cookiebot.com', cookiebot],
+    ['onetrust-shop.test', onetrustShop],
+    ['cookiebot-shop.test', cookiebotShop],
+    ['cmp-metrics.test', shopTrackers],
+    ['cmp-ads.test', shopTrackers],
   ];
 
   const handle = (req, res) => {
     const h = requestHost(req);
     const entry = {
       time: Date.now(),
+      scheme: req.secure ? 'https' : 'http',
       host: h,
       method: req.method,
       path: req.url,
@@ -1184,20 +1390,32 @@ export async function startDemoServer({
     }
   };
 
-  const server = http.createServer(handle);
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (srv, p) =>
+    new Promise((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(p, host, () => {
+        srv.off('error', reject);
+        resolve();
+      });
     });
-  });
+  const server = http.createServer(handle);
+  await listen(server, port);
   actualPort = server.address().port;
+  let secureServer = null;
+  if (tls) {
+    secureServer = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+      req.secure = true;
+      handle(req, res);
+    });
+    await listen(secureServer, tls.port ?? 443);
+  }
 
   return {
     port: actualPort,
     host,
     url: (h, p = '/') => `http://${h}:${actualPort}${p.startsWith('/') ? p : '/' + p}`,
+    /** The https address of a page (with the `tls` option). */
+    secureUrl: (h, p = '/') => `${secure(h)}${p.startsWith('/') ? p : '/' + p}`,
     log,
     requestsTo: (suffix) => {
       const s = String(suffix).toLowerCase().replace(/^\./, '');
@@ -1216,8 +1434,17 @@ export async function startDemoServer({
       new Promise((resolve) => {
         for (const t of timers) clearTimeout(t);
         timers.clear();
-        server.close(() => resolve());
+        let open = secureServer ? 2 : 1;
+        const done = () => {
+          open -= 1;
+          if (open === 0) resolve();
+        };
+        server.close(done);
         server.closeAllConnections();
+        if (secureServer) {
+          secureServer.close(done);
+          secureServer.closeAllConnections();
+        }
       }),
   };
 }

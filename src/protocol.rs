@@ -113,6 +113,9 @@ pub enum Request {
     },
     /// The visitor's preferences.
     GetPreferences,
+    /// When the background saw a few events (for measurements: a site's rules installed), in
+    /// milliseconds since the Unix epoch.
+    GetTimings,
     /// Replace the preferences (options page, import); read tolerantly like stored ones.
     SetPreferences {
         /// The new preferences, in their stored form.
@@ -171,6 +174,11 @@ pub enum Response {
     },
     /// Done.
     Done,
+    /// When events happened: `[name, milliseconds since the Unix epoch]`, oldest first.
+    Timings {
+        /// The events, such as `rules:kaltiot.test`.
+        marks: Vec<(String, f64)>,
+    },
     /// The request could not be carried out.
     Error {
         /// Why.
@@ -277,6 +285,7 @@ impl Request {
             | Request::SetActWithoutPolicy { .. }
             | Request::SetGlobalPrivacyControl { .. }
             | Request::GetPreferences
+            | Request::GetTimings
             | Request::SetPreferences { .. }
             | Request::PolicyLink { .. }
             | Request::PageScripts { .. } => None,
@@ -339,6 +348,7 @@ impl Request {
             | Request::DeleteNow { .. }
             | Request::RefreshPolicy { .. }
             | Request::GetPreferences
+            | Request::GetTimings
             | Request::SetPreferences { .. }
             | Request::PolicyLink { .. }
             | Request::PageScripts { .. } => return false,

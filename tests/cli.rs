@@ -167,3 +167,77 @@ fn the_checked_in_schema_is_the_generated_one() {
         "schema/cookie-policy.schema.json is out of date: run `cargo run -- schema > schema/cookie-policy.schema.json`"
     );
 }
+
+/// A site owner who uses a consent platform gets a valid version-1 policy in one command, with
+/// the format recognised or named, and the platform's files shown and checked like a policy.
+#[test]
+fn consent_platform_files_convert_show_and_validate() {
+    let onetrust = fixture("formats/onetrust/language-file.json");
+    let cookiebot = fixture("formats/cookiebot/cc.js");
+    let rule_set = fixture("formats/onetrust/rule-set.json");
+    for (args, code) in [
+        (
+            vec!["convert", onetrust.as_str(), "--site", "example.com"],
+            0,
+        ),
+        (
+            vec![
+                "convert",
+                cookiebot.as_str(),
+                "--site",
+                "example.com",
+                "--from",
+                "cookiebot",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "convert",
+                onetrust.as_str(),
+                "--site",
+                "example.com",
+                "--from",
+                "onetrust",
+            ],
+            0,
+        ),
+    ] {
+        let (got, stdout, stderr) = run(&args);
+        assert_eq!(got, code, "{args:?}\n{stderr}");
+        let policy: serde_json::Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?}: {e}\n{stdout}"));
+        assert_eq!(policy["version"], 1);
+        assert_eq!(policy["site"], "example.com");
+        // The output is itself a valid policy.
+        let file = std::env::temp_dir().join(format!("cw-converted-{}.json", std::process::id()));
+        std::fs::write(&file, &stdout).unwrap_or_else(|e| panic!("{e}"));
+        let (valid, out, _) = run(&[
+            "validate",
+            &file.display().to_string(),
+            "--site",
+            "example.com",
+        ]);
+        let _ = std::fs::remove_file(&file);
+        assert_eq!(valid, 0, "{args:?}: the converted policy validates\n{out}");
+    }
+    let (code, _, stderr) = run(&["convert", &onetrust]);
+    assert_eq!(code, 2, "a consent platform's file needs --site");
+    assert!(stderr.contains("names no site"), "{stderr}");
+    let (code, stdout, _) = run(&["validate", &rule_set, "--site", "example.com"]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("rule-set file"), "{stdout}");
+    let (code, stdout, _) = run(&["show", &cookiebot, "--site", "example.com"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("declared through Cookiebot"), "{stdout}");
+    assert!(stdout.contains("Registers a unique ID"), "{stdout}");
+    let (code, _, stderr) = run(&[
+        "convert",
+        &onetrust,
+        "--site",
+        "example.com",
+        "--from",
+        "klaro",
+    ]);
+    assert_eq!(code, 2, "an unknown --from is refused: {stderr}");
+}

@@ -14,6 +14,8 @@ extern "C" {
     fn cookies_get_all(details: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "cookies"], js_name = remove)]
     fn cookies_remove(details: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "cookies"], js_name = set)]
+    fn cookies_set(details: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "cookies"], js_name = getAllCookieStores)]
     fn cookies_get_all_cookie_stores() -> Result<Promise, JsValue>;
 
@@ -158,6 +160,11 @@ pub fn cookie_query(store: &str, domain: Option<&str>, partitions: Partitions<'_
 /// `chrome.cookies.remove(details)`.
 pub async fn remove_cookie(details: &JsValue) -> Result<JsValue, JsValue> {
     call(cookies_remove(details)).await
+}
+
+/// `chrome.cookies.set(details)`.
+pub async fn set_cookie(details: &JsValue) -> Result<JsValue, JsValue> {
+    call(cookies_set(details)).await
 }
 
 /// The ids of every cookie store (profile, private, containers).

@@ -209,8 +209,10 @@ pub async fn on_cookie_changed(info: JsValue) -> Result<(), JsValue> {
     let raw = get(&info, "cookie");
     let cookie: Cookie = from_js(raw.clone())?;
     if get(&info, "removed").as_bool().unwrap_or(false) {
-        // A removal the background asked for is counted when the browser reports it done.
-        if get(&info, "cause").as_string().as_deref() == Some("explicit") {
+        // A removal the background asked for is counted when the browser reports it done (an
+        // expired overwrite for a partitioned cookie, see enforce).
+        let cause = get(&info, "cause").as_string();
+        if matches!(cause.as_deref(), Some("explicit" | "expired_overwrite")) {
             let asked = with(|s| s.removing.remove(&removal_key(&cookie)));
             if let Some(Removing { site, .. }) = asked {
                 count_deletion(&site, &cookie.name).await;
@@ -471,6 +473,9 @@ async fn handle(request: Request, sender: &Sender) -> Response {
             .await;
             Response::Done
         }
+        Request::GetTimings => with(|s| Response::Timings {
+            marks: s.timings.iter().cloned().collect(),
+        }),
         Request::GetPreferences => with(|s| Response::Preferences {
             preferences: s.prefs.to_json(),
             repairs: s.repairs.clone(),
@@ -673,10 +678,40 @@ async fn enforce(site: &Site, loaded: Option<&Loaded>, cookie: &Cookie, raw: &Js
             },
         );
     });
-    // Chrome answers with the cookie's details whether or not it was still there (a page may
-    // have replaced it, or the browser evicted it); Firefox answers null when it was not. The
-    // deletion is counted when cookies.onChanged reports it (on_cookie_changed).
-    let removed = browser::remove_cookie(&details.into()).await;
+    let partitioned = cookie
+        .partition_key
+        .as_ref()
+        .is_some_and(|k| k.top_level_site.is_some());
+    let removed = if partitioned {
+        // Chrome's cookies.remove with a partitionKey also removes the third party's own,
+        // unpartitioned cookie of that name (seen in Chromium 156), which is not this site's to
+        // decide: the partitioned one is overwritten with an expired copy instead, which the
+        // browser then drops from that partition only.
+        for (key, value) in [
+            ("value", JsValue::from_str("")),
+            ("expirationDate", JsValue::from_f64(1.0)),
+            ("path", JsValue::from_str(&cookie.path)),
+            ("secure", JsValue::from_bool(cookie.secure)),
+            ("httpOnly", get(raw, "httpOnly")),
+            ("sameSite", get(raw, "sameSite")),
+        ] {
+            if !value.is_undefined() {
+                set(key, value);
+            }
+        }
+        if !cookie.host_only {
+            set("domain", JsValue::from_str(&cookie.domain));
+        }
+        browser::set_cookie(&details.into())
+            .await
+            .map(|_| JsValue::TRUE)
+    } else {
+        // Chrome answers with the cookie's details whether or not it was still there (a page
+        // may have replaced it, or the browser evicted it); Firefox answers null when it was
+        // not.
+        browser::remove_cookie(&details.into()).await
+    };
+    // The deletion is counted when cookies.onChanged reports it (on_cookie_changed).
     if !removed.is_ok_and(|r| !r.is_null()) {
         with(|s| s.removing.remove(&key));
         return false;
@@ -1176,7 +1211,11 @@ async fn apply_rules_in_turn(site: &Site) {
         (!unchanged).then_some(update)
     });
     if let Some(update) = update {
+        let adds = !update.add_rules.is_empty();
         install(update).await;
+        if adds {
+            with(|s| s.mark(format!("rules:{site}")));
+        }
     }
     persist(Record::RuleBook).await;
 }
@@ -1206,7 +1245,11 @@ async fn apply_session_rules(site: &Site, loaded: &Loaded) {
         (!unchanged).then_some(update)
     });
     if let Some(update) = update {
+        let adds = !update.add_rules.is_empty();
         install_session(update).await;
+        if adds {
+            with(|s| s.mark(format!("rules:{site}")));
+        }
     }
     persist(Record::SessionRuleBook).await;
 }

@@ -229,6 +229,8 @@ pub struct State {
     /// `storage.local` could not be read at start (and not since): what is in memory are
     /// defaults, and nothing is written there until a read succeeds.
     pub local_unread: bool,
+    /// The latest few events worth timing ([`State::mark`]).
+    pub timings: std::collections::VecDeque<(String, f64)>,
 }
 
 impl State {
@@ -262,6 +264,14 @@ impl State {
                 self.policies.remove(&old);
             }
         }
+    }
+
+    /// Notes that `event` happened now (for measurements; the latest 200 are kept).
+    pub fn mark(&mut self, event: String) {
+        if self.timings.len() >= 200 {
+            self.timings.pop_front();
+        }
+        self.timings.push_back((event, js_sys::Date::now()));
     }
 
     /// The sites whose records memory holds.

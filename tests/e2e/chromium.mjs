@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CMP_HOSTS } from '../../demo/server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // CW_EXTENSION: another build of the extension (a control run against an older one).
@@ -45,7 +46,10 @@ export async function launch({
       `--lang=${lang}`,
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
-      '--host-resolver-rules=MAP *.test 127.0.0.1',
+      // The demo sites, and the consent platforms' real host names, on the local servers.
+      `--host-resolver-rules=${['*.test', ...CMP_HOSTS].map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
+      // The https sites' certificate is made at test start (tests/e2e/tls.mjs).
+      '--ignore-certificate-errors',
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',

@@ -168,6 +168,8 @@ export async function launch({
   const service = new firefox.ServiceBuilder(geckodriverPath())
     .addArguments('--allow-system-access')
     .setStdio('ignore');
+  // The https sites' certificate is made at test start (tests/e2e/tls.mjs).
+  options.setAcceptInsecureCerts(true);
   const driver = await new Builder().forBrowser('firefox').setFirefoxOptions(options).setFirefoxService(service).build();
   try {
     await driver.manage().setTimeouts({ script: 120000, pageLoad: 30000 });

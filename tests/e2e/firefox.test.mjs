@@ -18,7 +18,7 @@ const temporaryProfile = newProfile();
 let s;
 
 before(async () => {
-  s = scenario.session(await scenario.startServer(), () => launch({ profile, addon: 'permanent' }));
+  s = scenario.session(await scenario.startServer({ https: true }), () => launch({ profile, addon: 'permanent' }));
   await s.start();
 });
 
@@ -132,6 +132,20 @@ test('a policy of 20,000 unknown keys is stored with a bounded list of warnings'
 test('a content script may only report its own page’s policy link', () => scenario.contentScriptsMayOnlyReportTheirPage(s));
 
 test('the panel’s refresh looks for the policy from the tab’s own page', () => scenario.panelRefreshUsesTheTabsPage(s));
+
+// Declarations published through consent platforms (issue 11).
+
+test('a self-hosted OneTrust declaration is read, enforced and shown; a panel switch takes effect', () => scenario.selfHostedOneTrust(s));
+
+test('OneTrust from cdn.cookielaw.org and Cookiebot from consent.cookiebot.com: read without cookies, enforced on the repeat visit', () =>
+  scenario.consentPlatformsOnTheirOwnHosts(s));
+
+test('a third party’s cookie partitioned under the site is the site’s to delete; its own jar is not touched', () =>
+  scenario.partitionedThirdPartyCookiesOfTheSite(s));
+
+test('a consent platform’s files on another site are never asked', () => scenario.consentPlatformOnAnotherSiteIsNotAsked(s));
+
+test('navigation to rules: sites with their own policy and with a self-hosted OneTrust', () => scenario.navigationToRules(s));
 
 // An extension update in Firefox is covered by the temporary reinstall below (the same add-on id
 // installed again into the profile).

@@ -44,6 +44,10 @@ import {
   GPC_WIDGET_HOST,
   MANY_KEYS,
   manyKeysPolicy,
+  HTTPS_HOSTS,
+  CMP_HOSTS,
+  SHOP_TRACKERS,
+  TIMING_SITES,
 } from '../../demo/server.mjs';
 import {
   waitFor,
@@ -60,6 +64,7 @@ import {
   total,
 } from './helpers.mjs';
 import { axeViolations } from './axe.mjs';
+import { makeCertificate } from './tls.mjs';
 
 export const TRACKERS = ['google-analytics.test', 'lfeeder.test'];
 export const POLICY_PATHS = ['/.well-known/cookie-policy.json', '/cookie-policy.json', '/tcf-disclosure.json'];
@@ -70,9 +75,13 @@ const MARKETING_SWITCH = 'Allow Marketing / Tracking on kaltiot.test';
 // ---------------------------------------------------------------------------------------------
 // The session: server, browser, page
 
-/** Starts the demo server; `server.all()` is every request of the run (clearLog keeps them). */
-export async function startServer() {
-  const server = await startDemoServer();
+/**
+ * Starts the demo server; `server.all()` is every request of the run (clearLog keeps them). With
+ * `https`, it also serves the https sites on 127.0.0.1:443 with a certificate made now.
+ */
+export async function startServer({ https = false } = {}) {
+  const tls = https ? { ...makeCertificate([...Object.values(HTTPS_HOSTS), ...CMP_HOSTS, '*.test']), port: 443 } : null;
+  const server = await startDemoServer({ tls });
   const everything = [];
   const clear = server.clearLog;
   server.clearLog = () => {
@@ -1640,4 +1649,204 @@ export async function sweepsWorkUnderFirstPartyIsolation(s) {
   const left = names(await browser.cookies('kaltiot.test'));
   assert.ok(!left.includes('_ga'), `the sweep on resume deleted it: ${left}`);
   assert.ok(left.includes('cw_lang'), `and kept the allowed one: ${left}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Declarations published through consent platforms (issue 11; chromium.test.mjs,
+// firefox.test.mjs). The session's server serves https (startServer({https: true})), and the
+// browsers resolve the platforms' real host names to it.
+
+const SHOP_TRACKER_HOSTS = [SHOP_TRACKERS.metrics, SHOP_TRACKERS.pixel, SHOP_TRACKERS.ads, SHOP_TRACKERS.widget];
+
+/** Visits `url` until `site`'s declaration comes through `platform`; returns the view and how long that took (ms). */
+async function visitUntilPlatform({ browser, page }, url, site, platform) {
+  const start = Date.now();
+  await page.goto(url);
+  const view = await waitFor(
+    async () => {
+      const v = (await sitePanel(browser, site)).view;
+      return v.source.kind === 'consentPlatform' && v.source.platform === platform ? v : null;
+    },
+    { timeout: 15000, interval: 50, what: `${site}'s declaration through ${platform}` },
+  );
+  return { view, ms: Date.now() - start };
+}
+
+/**
+ * The seed site behind a self-hosted OneTrust banner (kaltiot-ot.test, no policy of its own):
+ * the declaration is read from the site's /onetrust/ files, its statistics cookies (GA4,
+ * Leadfeeder) are deleted and their hosts blocked on the repeat visit, the functional one is
+ * kept, the panel shows OneTrust's purposes and lifetimes, and a switch on the panel takes
+ * effect.
+ */
+export async function selfHostedOneTrust(s) {
+  const { server, browser, page } = s;
+  const site = 'kaltiot-ot.test';
+  const { view } = await visitUntilPlatform(s, server.url(HOSTS.kaltiotOt), site, 'OneTrust');
+  assert.ok(view.source.url.includes('/onetrust/consent/'), `self-hosted: ${view.source.url}`);
+  const statistics = view.categories.find((c) => c.id === 'statistics');
+  assert.equal(statistics?.label, 'Performance Cookies', 'the platform’s own category name');
+  const ga = statistics.services.flatMap((sv) => sv.cookies).find((r) => r.name === '_ga');
+  assert.equal(ga?.purpose, 'Tells visitors apart for visitor statistics.');
+  assert.equal(ga?.declaredExpiry, '2 years');
+  const ots = statistics.services.map((sv) => sv.name).sort();
+  assert.deepEqual(ots, ['Google Analytics 4', 'Leadfeeder', 'kaltiot-ot.test']);
+
+  server.clearLog();
+  await page.goto(server.url(HOSTS.kaltiotOt));
+  await waitFor(() => server.requestsTo(HOSTS.kaltiotOt).some((e) => e.path === '/last.gif'), { what: 'the page loaded' });
+  assert.equal(trackerHits(server), 0, `declared statistics hosts blocked: ${log(server)}`);
+  assert.ok(server.requestsTo('googletagmanager.test').length > 0, 'the functional tag manager loads');
+  await page.evaluate(() => {
+    for (const name of ['_ga', '_ga_DEMO123', '_lfa']) document.cookie = `${name}=GA1.1.1.1; path=/; max-age=600`;
+    return true;
+  });
+  await waitFor(async () => {
+    const jar = names(await browser.cookies(site));
+    return !['_ga', '_ga_DEMO123', '_lfa'].some((n) => jar.includes(n));
+  }, { what: 'the declared statistics cookies deleted' });
+  const jar = names(await browser.cookies(site));
+  assert.ok(jar.includes('cw_lang'), `the functional cookie is kept: ${jar}`);
+
+  // A switch on the panel: statistics allowed on this site lets GA through, then denied again.
+  const label = 'Allow Performance Cookies on kaltiot-ot.test';
+  const panel = await browser.openPanel(`*://${HOSTS.kaltiotOt}/*`);
+  try {
+    assert.match(await panel.text('body'), /Declared through OneTrust/);
+    await panel.setSwitch(label, true);
+    await waitFor(() => panel.isSwitchOn(label), { what: 'the switch on' });
+  } finally {
+    await panel.close();
+  }
+  server.clearLog();
+  await page.goto(server.url(HOSTS.kaltiotOt));
+  assert.ok(server.requestsTo('google-analytics.test').length > 0, `GA loads once allowed: ${log(server)}`);
+  await browser.request({ type: 'setCategory', site, category: 'statistics', choice: null });
+}
+
+/**
+ * Shops that load their consent platform from its real host (cdn.cookielaw.org, over https;
+ * consent.cookiebot.com, with the referer the service needs): each declaration is read, the
+ * declared statistics and marketing cookies are deleted and hosts blocked on the repeat visit,
+ * the necessary and functional cookies kept. The platforms' data is fetched without cookies or
+ * a Referer header. Figures: navigation to rules, bytes fetched.
+ */
+export async function consentPlatformsOnTheirOwnHosts(s) {
+  const { server, browser, page } = s;
+  const figures = {};
+  for (const [host, platform, dataHost] of [
+    [HTTPS_HOSTS.onetrustShop, 'OneTrust', 'cdn.cookielaw.org'],
+    [HTTPS_HOSTS.cookiebotShop, 'Cookiebot', 'consent.cookiebot.com'],
+  ]) {
+    const site = host.replace(/^www\./, '');
+    server.clearLog();
+    const { view } = await visitUntilPlatform(s, server.secureUrl(host), site, platform);
+    const rulesMs = await backgroundRulesMs(server, browser, host, site);
+    const fetched = server.log.filter((e) => e.host === dataHost && e.referer === null && !e.path.endsWith('.js') || (e.host === dataHost && e.path.includes('/cc.js')));
+    assert.ok(fetched.length > 0, `${platform}'s data was fetched: ${log(server)}`);
+    for (const e of fetched) {
+      assert.equal(e.cookie, null, `${platform}: no cookies sent with ${e.path}`);
+      assert.equal(e.referer, null, `${platform}: no Referer header with ${e.path}`);
+    }
+    const blocked = view.categories.flatMap((c) => c.services.flatMap((sv) => sv.blockedDomains));
+    assert.ok(blocked.includes('cmp-ads.test') && blocked.some((d) => d.endsWith('cmp-metrics.test')), `${platform}: declared hosts blocked: ${blocked}`);
+    assert.ok(!blocked.some((d) => d.endsWith('cookielaw.org') || d.endsWith('cookiebot.com')), `${platform}: its own hosts are never blocked: ${blocked}`);
+
+    server.clearLog();
+    await page.goto(server.secureUrl(host));
+    await waitFor(() => server.requestsTo(host).some((e) => e.path === '/last.gif'), { what: `${site}: the page loaded` });
+    const reached = SHOP_TRACKER_HOSTS.flatMap((h) => server.requestsTo(h).map((e) => e.host + e.path));
+    assert.deepEqual(reached, [], `${platform}: declared statistics and marketing hosts blocked on the repeat visit`);
+    await waitFor(async () => {
+      const jar = names(await browser.cookies(site));
+      return !jar.includes('_ga') && !jar.includes('_ga_SHOP01');
+    }, { what: `${site}: the declared statistics cookies deleted` });
+    const jar = names(await browser.cookies(site));
+    assert.ok(jar.includes('shop_session') && jar.includes('shop_lang'), `${platform}: necessary and functional kept: ${jar}`);
+    figures[platform] = {
+      navigationToRulesMs: rulesMs,
+      dataRequests: fetched.length,
+      bytesFetched: fetched.reduce((n, e) => n + (e.responseBytes ?? 0), 0),
+    };
+  }
+  report(`${browser.name}.consentPlatformSites`, figures);
+}
+
+/**
+ * Third-party cookies a declaration lists under its hosts, stored partitioned under the site
+ * (CHIPS in Chrome, Total Cookie Protection in Firefox), are the site's to decide: deleted from
+ * that partition when denied, never from the third party's own unpartitioned jar.
+ */
+export async function partitionedThirdPartyCookiesOfTheSite(s) {
+  const { server, browser, page } = s;
+  const site = 'onetrust-shop.test';
+  const topLevel = `https://${site}`;
+  const widget = SHOP_TRACKERS.widget;
+  const chips = (partitionKey) =>
+    browser.inExtension(([domain, partitionKey]) => chrome.cookies.getAll({ domain, name: 'ad_chip', partitionKey }), [widget, partitionKey]);
+  await browser.request({ type: 'setCategory', site, category: 'marketing', choice: 'allow' });
+  try {
+    // The ad network's own page, visited directly: its own (unpartitioned) cookie.
+    await page.goto(server.secureUrl(widget, '/own.html'));
+    await waitFor(async () => (await browser.cookies(widget)).some((c) => c.name === 'ad_chip' && !c.partitionKey), { what: 'the widget’s own cookie' });
+    // The shop embeds the widget, which stores its cookie under the shop.
+    await page.goto(server.secureUrl(HTTPS_HOSTS.onetrustShop));
+    await waitFor(async () => (await chips({ topLevelSite: topLevel })).some((c) => c.partitionKey?.topLevelSite === topLevel), {
+      what: 'the widget’s cookie partitioned under the shop',
+    });
+  } finally {
+    await browser.request({ type: 'setCategory', site, category: 'marketing', choice: null });
+  }
+  // Marketing denied again: the partitioned copy goes, the widget's own stays.
+  const left = (await chips({ topLevelSite: topLevel })).filter((c) => c.partitionKey?.topLevelSite === topLevel);
+  assert.deepEqual(left.map((c) => c.value), [], 'the partitioned cookie is deleted');
+  const own = (await browser.cookies(widget)).filter((c) => c.name === 'ad_chip' && !c.partitionKey);
+  assert.deepEqual(own.map((c) => c.value), ['OWN'], 'the third party’s own cookie is not touched');
+}
+
+/** A page whose consent platform's files are on another site: they are never asked. */
+export async function consentPlatformOnAnotherSiteIsNotAsked({ server, page }) {
+  server.clearLog();
+  await page.goto(server.url(HOSTS.cmpPointer));
+  await waitFor(() => server.requestsTo(HOSTS.cmpPointer).some((e) => e.path === '/last.gif'), { what: 'the page loaded' });
+  await noneWithin(
+    () => server.log.filter((e) => e.host === HOSTS.kaltiot && e.path.startsWith('/onetrust/consent/')).map((e) => e.path),
+    1500,
+    'another site’s path was asked as the page’s consent platform data',
+  );
+}
+
+/**
+ * Time from the start of a first visit (the page's request reaching the server) to the site's
+ * rules installed (as the background noted it, GetTimings; the same machine's clock), for ten
+ * sites with a policy of their own and ten whose declaration comes from a self-hosted OneTrust
+ * (one fetch against two).
+ */
+export async function navigationToRules(s) {
+  const { server, browser, page } = s;
+  const times = { own: [], oneTrust: [] };
+  for (const kind of ['own', 'oneTrust']) {
+    for (const site of TIMING_SITES[kind]) {
+      await page.goto(server.url(`www.${site}`));
+      times[kind].push(await backgroundRulesMs(server, browser, `www.${site}`, site));
+    }
+  }
+  report(`${browser.name}.navigationToRulesMs`, { ownPolicy: summary(times.own), oneTrustSelfHosted: summary(times.oneTrust) });
+}
+
+/** From the first request for the page on `host` to `site`'s rules installed (ms), once both happened. */
+async function backgroundRulesMs(server, browser, host, site) {
+  let seen = [];
+  return waitFor(
+    async () => {
+      const { marks } = await browser.request({ type: 'getTimings' });
+      seen = marks;
+      const navigation = server.all().find((e) => e.host === host && e.path === '/')?.time;
+      const rules = marks.filter(([name, ms]) => name === `rules:${site}` && ms >= navigation).map(([, ms]) => ms)[0];
+      return navigation !== undefined && rules !== undefined ? rules - navigation : null;
+    },
+    { timeout: 15000, what: `${site}'s rules` },
+  ).catch((error) => {
+    throw new Error(`${error.message}; the background saw ${JSON.stringify(seen.slice(-6))}`);
+  });
 }

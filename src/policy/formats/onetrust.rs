@@ -343,9 +343,7 @@ fn entry(
         match days {
             // OneTrust writes 0 days for a cookie that lives less than a day.
             Some(d) if d.is_finite() && d <= 0.0 => 86_400,
-            Some(d) if d.is_finite() => {
-                (d * 86_400.0).round().min(LONGEST_COOKIE_SECONDS as f64) as u64
-            }
+            Some(d) if d.is_finite() => (d * 86_400.0).round().min(u64::MAX as f64) as u64,
             _ => {
                 reader.warning(
                     &place.field("Length"),
