@@ -198,6 +198,9 @@ pub struct SiteView {
     pub source: Source,
     /// When the policy was last updated.
     pub updated: Option<String>,
+    /// How long ago the declaration was read, in seconds.
+    #[serde(default)]
+    pub read_seconds_ago: Option<u64>,
     /// The human-readable policy (https only).
     pub policy_url: Option<String>,
     /// Who is responsible.
@@ -237,6 +240,8 @@ pub struct ViewInput<'a> {
     pub deletions: &'a SiteDeletions,
     /// The visitor's language (`fi-FI`).
     pub language: &'a str,
+    /// When the site's declaration was read (seconds since the Unix epoch), if it was.
+    pub read_at: Option<u64>,
     /// Seconds since the Unix epoch.
     pub now: u64,
 }
@@ -527,6 +532,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         site: input.site.clone(),
         source,
         updated: policy.and_then(|p| p.updated).map(|d| d.to_string()),
+        read_seconds_ago: input.read_at.map(|at| input.now.saturating_sub(at)),
         policy_url: policy.and_then(|p| p.policy_url.clone()),
         controller: policy.and_then(|p| p.controller.clone()),
         rights: policy.map(|p| p.rights.clone()).unwrap_or_default(),

@@ -164,6 +164,7 @@ fn view(
         cookies,
         deletions: &deletions,
         language,
+        read_at: None,
         now: NOW,
     })
 }

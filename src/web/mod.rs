@@ -1395,6 +1395,7 @@ async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&str>) -> Resp
             cookies: &cookies,
             deletions: &deletions,
             language: language.unwrap_or("en"),
+            read_at: loaded.as_ref().map(|l| l.record.fetched_at),
             now: now(),
         });
         let mut slot_ids = s

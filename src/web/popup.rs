@@ -192,6 +192,15 @@ fn header(view: &SiteView) -> El {
     let mut head = El::new("header")
         .child(El::new("h1").text(view.site.as_str()))
         .child(El::new("p").class("source").text(&source));
+    if let (Some(ago), false) = (
+        view.read_seconds_ago,
+        matches!(view.source, Source::Guessing),
+    ) {
+        head = head.child(El::new("p").class("read").text(&t(
+            "popupReadAgo",
+            &[&crate::duration::in_words(ago.max(60) / 60 * 60)],
+        )));
+    }
     if let Some(updated) = &view.updated {
         head = head.child(
             El::new("p")

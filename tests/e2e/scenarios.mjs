@@ -1712,7 +1712,9 @@ export async function selfHostedOneTrust(s) {
   const label = 'Allow Performance Cookies on kaltiot-ot.test';
   const panel = await browser.openPanel(`*://${HOSTS.kaltiotOt}/*`);
   try {
-    assert.match(await panel.text('body'), /Declared through OneTrust/);
+    const text = await panel.text('body');
+    assert.match(text, /Declared through OneTrust/);
+    assert.match(text, /Read \d+ minutes? ago/, 'and when it was read');
     await panel.setSwitch(label, true);
     await waitFor(() => panel.isSwitchOn(label), { what: 'the switch on' });
   } finally {

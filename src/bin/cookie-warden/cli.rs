@@ -306,6 +306,7 @@ fn show(
         cookies: &owned,
         deletions: &deletions,
         language,
+        read_at: None,
         now,
     }))
 }
