@@ -210,7 +210,8 @@ fn consent_platform_files_convert_show_and_validate() {
         assert_eq!(policy["version"], 1);
         assert_eq!(policy["site"], "example.com");
         // The output is itself a valid policy.
-        let file = std::env::temp_dir().join(format!("cw-converted-{}.json", std::process::id()));
+        let file =
+            std::env::temp_dir().join(format!("cw-converted-cmp-{}.json", std::process::id()));
         std::fs::write(&file, &stdout).unwrap_or_else(|e| panic!("{e}"));
         let (valid, out, _) = run(&[
             "validate",
