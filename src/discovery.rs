@@ -425,9 +425,13 @@ pub fn check_head(
             status,
         });
     }
-    let final_host = host_of_url(final_url);
+    // The answer must come from an http(s) place on the site, or from the place asked (a
+    // consent platform's host).
+    let web = final_url.starts_with("https://") || final_url.starts_with("http://");
+    let final_host = host_of_url(final_url).filter(|_| web);
     let final_site = final_host.and_then(Site::of_host);
-    if final_site.as_ref() != Some(site) && final_host != host_of_url(url) {
+    if final_host.is_none() || (final_site.as_ref() != Some(site) && final_host != host_of_url(url))
+    {
         return Err(FetchProblem::OffSite {
             url: url.to_owned(),
             final_url: final_url.to_owned(),

@@ -165,6 +165,15 @@ fn answers_are_checked_before_their_bodies_are_read() {
             ),
             "which is not on kaltiot.com",
         ),
+        (
+            ok(
+                "data:application/json,{}",
+                200,
+                Some("application/json"),
+                None,
+            ),
+            "which is not on kaltiot.com",
+        ),
     ];
     for (result, expected) in problems {
         let message = result.err().map(|e| e.to_string()).unwrap_or_default();
