@@ -8,6 +8,7 @@
 
 use crate::date::Date;
 use crate::decide::Cookie;
+use crate::domain::Site;
 use crate::duration::in_words;
 use crate::known::KnownCookies;
 use crate::policy::{CategoryId, CompiledPolicy, Policy, StorageType};
@@ -155,6 +156,7 @@ pub fn audit_declaration(policy: &Policy, known: &KnownCookies, now: u64) -> Vec
             findings.extend(audit_declaration_entry(
                 entry.name.as_str(),
                 domain,
+                &policy.site,
                 service.category,
                 known,
             ));
@@ -168,19 +170,23 @@ pub fn audit_declaration(policy: &Policy, known: &KnownCookies, now: u64) -> Vec
 pub fn audit_declaration_entry(
     name: &str,
     domain: &str,
+    site: &Site,
     declared: CategoryId,
     known: &KnownCookies,
 ) -> Option<Finding> {
-    category_mismatch(name, domain, declared, known)
+    category_mismatch(name, domain, site, declared, known)
 }
 
+/// Only what the table is evidence for counts ([`KnownCookies::guess`]): a site's own
+/// `sessionid` is not "commonly Instagram's".
 fn category_mismatch(
     name: &str,
     domain: &str,
+    site: &Site,
     declared: CategoryId,
     known: &KnownCookies,
 ) -> Option<Finding> {
-    let k = known.lookup(name, domain)?;
+    let k = known.guess(name, domain, site)?;
     (k.category != declared).then(|| Finding::CategoryMismatch {
         cookie: name.to_owned(),
         declared,
@@ -202,10 +208,12 @@ pub fn audit_cookie(
     let Some(found) = policy.lookup(&cookie.name, &cookie.domain, StorageType::Cookie) else {
         findings.push(Finding::Undeclared {
             cookie: cookie.name.clone(),
-            known_as: known.lookup(&cookie.name, &cookie.domain).map(|k| KnownAs {
-                category: k.category,
-                platform: k.platform.clone(),
-            }),
+            known_as: known
+                .guess(&cookie.name, &cookie.domain, &policy.policy().site)
+                .map(|k| KnownAs {
+                    category: k.category,
+                    platform: k.platform.clone(),
+                }),
         });
         return findings;
     };
@@ -228,6 +236,7 @@ pub fn audit_cookie(
     findings.extend(category_mismatch(
         &cookie.name,
         &cookie.domain,
+        &policy.policy().site,
         found.service.category,
         known,
     ));

@@ -327,7 +327,7 @@ pub fn decide(cookie: &Cookie, ctx: &Context<'_>, now: u64) -> Decision {
         SitePolicy::None if !ctx.prefs.act_without_policy => {
             Decision::keep(Reason::NoPolicyNotActing)
         }
-        SitePolicy::None => match ctx.known.guess(&cookie.name, &cookie.domain) {
+        SitePolicy::None => match ctx.known.guess(&cookie.name, &cookie.domain, ctx.site) {
             Some(known) => {
                 let (choice, source) = ctx.prefs.choice(ctx.site, known.category, None);
                 Decision::new(
@@ -358,7 +358,7 @@ fn undeclared(cookie: &Cookie, ctx: &Context<'_>) -> Decision {
     let known = ctx
         .prefs
         .act_without_policy
-        .then(|| ctx.known.guess(&cookie.name, &cookie.domain))
+        .then(|| ctx.known.guess(&cookie.name, &cookie.domain, ctx.site))
         .flatten();
     match known {
         Some(known) => {

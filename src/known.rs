@@ -6,12 +6,13 @@
 //! about a cookie (that is `decide`'s job) and knows nothing about policies beyond
 //! [`CategoryId`]; lifetimes are read by [`crate::duration`].
 
-use crate::domain::domain_covers;
+use crate::domain::{domain_covers, Site};
 use crate::duration::{parse_retention, Retention};
 use crate::policy::CategoryId;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::OnceLock;
 use thiserror::Error;
 
@@ -107,6 +108,175 @@ pub enum KnownError {
     },
 }
 
+/// What the table says of one cookie ([`KnownCookies::evidence`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence<'a> {
+    /// The entry says what the cookie is.
+    Specific(&'a KnownCookie),
+    /// An entry matches the name, but says nothing about this cookie.
+    NotEvidence {
+        /// The entry.
+        entry: &'a KnownCookie,
+        /// Why it is no evidence.
+        why: NoEvidence,
+    },
+    /// No entry matches.
+    Unknown,
+}
+
+/// Why a matching entry is no evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum NoEvidence {
+    /// The name is too short to tell one platform's from anyone's.
+    ShortName,
+    /// Only a prefix of under four characters matches.
+    ShortPrefix,
+    /// A word any site may use for its own cookie (a session, a language, a token).
+    GenericName,
+    /// The platform's own cookie on its own site: its login cookies look like its advertising
+    /// ones, and a guess must not sign the visitor out.
+    PlatformsOwnSite,
+}
+
+impl fmt::Display for NoEvidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NoEvidence::ShortName => "the name is too short to say whose it is",
+            NoEvidence::ShortPrefix => "only a short prefix matches",
+            NoEvidence::GenericName => "a name any site may use for its own session or settings",
+            NoEvidence::PlatformsOwnSite => {
+                "the platform's own cookie on its own site (it may be a login cookie)"
+            }
+        })
+    }
+}
+
+/// Names any site may give its own session, login, security, language or basket cookie; a
+/// guess never takes them for a tracker's, whatever the table lists them for (compared without
+/// case, and without `__Host-` / `__Secure-`).
+pub const GENERIC_NAMES: &[&str] = &[
+    "session",
+    "sessionid",
+    "session_id",
+    "sessid",
+    "sess",
+    "sid",
+    "ssid",
+    "token",
+    "auth",
+    "auth_token",
+    "authtoken",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "jwt",
+    "user",
+    "userid",
+    "user_id",
+    "username",
+    "uid",
+    "uuid",
+    "id",
+    "lang",
+    "language",
+    "locale",
+    "country",
+    "region",
+    "currency",
+    "cart",
+    "basket",
+    "checkout",
+    "csrf",
+    "csrftoken",
+    "csrf_token",
+    "_csrf",
+    "xsrf",
+    "xsrf-token",
+    "_xsrf",
+    "remember",
+    "remember_me",
+    "remember_token",
+    "login",
+    "logged_in",
+    "loggedin",
+    "consent",
+    "cookieconsent",
+    "test",
+    "timezone",
+    "tz",
+    "theme",
+    "device",
+    "device_id",
+    "deviceid",
+    "state",
+    "nonce",
+    "visitor",
+];
+
+/// Words that make any name a site's own session, login or consent cookie when they stand as
+/// a word of it (`svSession`, `intercom-session-…`, `_tracking_consent`, `_gh_sess`), however
+/// the rest reads.
+pub const GENERIC_WORDS: &[&str] = &[
+    "session",
+    "sess",
+    "sessid",
+    "sessionid",
+    "consent",
+    "csrf",
+    "xsrf",
+    "auth",
+    "login",
+    "token",
+    "remember",
+];
+
+/// Sites one platform signs its visitors in on besides the one the table names.
+const PLATFORM_ALIASES: &[(&str, &str)] = &[
+    ("twitter.com", "x.com"),
+    ("google.com", "youtube.com"),
+    ("facebook.com", "messenger.com"),
+    ("live.com", "microsoft.com"),
+    ("live.com", "microsoftonline.com"),
+];
+
+/// Whether `site` is the platform's own (`platform`, from the table), or the platform under
+/// another country's suffix (`google.fi` for `google.com`), or one of its [`PLATFORM_ALIASES`].
+fn same_platform(platform: &Site, site: &Site) -> bool {
+    let label = |s: &Site| s.as_str().split('.').next().unwrap_or("").to_owned();
+    platform == site
+        || label(platform) == label(site)
+        || PLATFORM_ALIASES.iter().any(|(a, b)| {
+            (platform.as_str() == *a && site.as_str() == *b)
+                || (platform.as_str() == *b && site.as_str() == *a)
+        })
+}
+
+/// Whether `name` is one of the [`GENERIC_NAMES`], or has one of the [`GENERIC_WORDS`] as a
+/// word (words are split at `_`, `-`, `.` and where a lowercase letter meets a capital).
+pub fn is_generic_name(name: &str) -> bool {
+    if GENERIC_NAMES.iter().any(|g| g.eq_ignore_ascii_case(name)) {
+        return true;
+    }
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && previous_lower);
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+        previous_lower = c.is_ascii_lowercase();
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words.iter().any(|w| GENERIC_WORDS.contains(&w.as_str()))
+}
+
 /// The known-cookie table, indexed for lookup by exact name and by prefix.
 ///
 /// The bundled table is read on its first use, not when the extension starts: a freshly started
@@ -178,12 +348,55 @@ impl KnownCookies {
         self.table().lookup(name, cookie_domain)
     }
 
-    /// What a cookie is taken to be when no declaration says: the entry that decides a cookie
-    /// `name` on `cookie_domain` on a site without a policy, or one that leaves it out. Every
-    /// decision that rests on the table goes through here, so what counts as evidence is
-    /// decided in one place.
-    pub fn guess(&self, name: &str, cookie_domain: &str) -> Option<&KnownCookie> {
-        self.lookup(name, cookie_domain)
+    /// What a cookie `name` on `cookie_domain`, decided for `site`, is taken to be when no
+    /// declaration says: the table's entry only when it is evidence ([`KnownCookies::evidence`]).
+    /// Every decision that rests on the table goes through here.
+    pub fn guess(&self, name: &str, cookie_domain: &str, site: &Site) -> Option<&KnownCookie> {
+        match self.evidence(name, cookie_domain, site) {
+            Evidence::Specific(entry) => Some(entry),
+            Evidence::NotEvidence { .. } | Evidence::Unknown => None,
+        }
+    }
+
+    /// Whether the table says what a cookie is, or only that a name like it exists. A name is
+    /// no evidence when it is short (two letters, or three without a leading `_`), a word any
+    /// site might use for its own session or settings ([`GENERIC_NAMES`]), matched only by a
+    /// short prefix (under four characters), or the platform's own cookie on its own site
+    /// (where its login cookies look like its advertising ones). So `_ga`, `_fbp`, `_gcl_au`
+    /// and `hubspotutk` are evidence; a Django site's `sessionid` (listed for Instagram), a
+    /// Rails `_session_id` (matched by a two-letter prefix) and Google's own `SID` on
+    /// google.com are not. `cookie_domain` picks among entries for the same name.
+    pub fn evidence(&self, name: &str, cookie_domain: &str, site: &Site) -> Evidence<'_> {
+        let Some(entry) = self.lookup(name, cookie_domain) else {
+            return Evidence::Unknown;
+        };
+        let no = |why| Evidence::NotEvidence { entry, why };
+        let bare = name
+            .strip_prefix("__Host-")
+            .or_else(|| name.strip_prefix("__Secure-"))
+            .unwrap_or(name);
+        if entry.prefix {
+            if entry.name.chars().count() < 4 {
+                return no(NoEvidence::ShortPrefix);
+            }
+        } else {
+            let length = entry.name.chars().count();
+            if length <= 2 || (length == 3 && !entry.name.starts_with('_')) {
+                return no(NoEvidence::ShortName);
+            }
+        }
+        if is_generic_name(bare) {
+            return no(NoEvidence::GenericName);
+        }
+        // The table's domain column is often where the platform's script runs, not where the
+        // cookie lives (`_fbp` is "facebook.com" but lives on every site with the pixel), so it
+        // only tells the platform's own site apart.
+        if let Some(domain) = &entry.domain {
+            if Site::of_host(domain).is_some_and(|platform| same_platform(&platform, site)) {
+                return no(NoEvidence::PlatformsOwnSite);
+            }
+        }
+        Evidence::Specific(entry)
     }
 
     /// Every entry, in table order.

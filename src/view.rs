@@ -407,6 +407,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                                 row.findings = crate::audit::audit_declaration_entry(
                                     entry.name.as_str(),
                                     domain,
+                                    &policy.site,
                                     category,
                                     input.known,
                                 )
@@ -477,7 +478,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                 continue;
             }
             // Not declared: what the panel says of it (and what decides it) is the guess.
-            let base = inferred_row(cookie, input.known);
+            let base = inferred_row(cookie, input.known, input.site);
             let mut row = observed_row(cookie, base);
             row.findings = audit_cookie(cookie, compiled, input.known, input.now)
                 .into_iter()
@@ -499,7 +500,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
             });
         }
         for cookie in input.cookies {
-            let row = observed_row(cookie, inferred_row(cookie, input.known));
+            let row = observed_row(cookie, inferred_row(cookie, input.known, input.site));
             other_cookies.push(row);
         }
     }
@@ -520,7 +521,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
             domain: input.site.to_string(),
             ..Cookie::default()
         };
-        let mut row = inferred_row(&placeholder, input.known);
+        let mut row = inferred_row(&placeholder, input.known, input.site);
         row.domain = None;
         row.status = Status::Deleted;
         row.deleted_count = *times;
@@ -569,8 +570,8 @@ fn declared_row(
     }
 }
 
-fn inferred_row(cookie: &Cookie, known: &KnownCookies) -> CookieRow {
-    let k = known.guess(&cookie.name, &cookie.domain);
+fn inferred_row(cookie: &Cookie, known: &KnownCookies, site: &Site) -> CookieRow {
+    let k = known.guess(&cookie.name, &cookie.domain, site);
     CookieRow {
         name: cookie.name.clone(),
         domain: Some(cookie.domain.clone()),

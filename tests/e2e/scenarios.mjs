@@ -1716,7 +1716,9 @@ export async function selfHostedOneTrust(s) {
     assert.match(text, /Declared through OneTrust/);
     assert.match(text, /Read \d+ minutes? ago/, 'and when it was read');
     await panel.setSwitch(label, true);
-    await waitFor(() => panel.isSwitchOn(label), { what: 'the switch on' });
+    await panel.waitForSelector('body[data-ready="true"]');
+    // The panel renders again after the change; a switch read meanwhile may be gone.
+    await waitFor(() => panel.isSwitchOn(label).catch(() => false), { what: 'the switch on' });
   } finally {
     await panel.close();
   }
