@@ -249,7 +249,7 @@ impl fmt::Display for Reason {
             Reason::NoPolicyNotActing => {
                 f.write_str("no policy, and you chose not to act on such sites")
             }
-            Reason::Unknown => f.write_str("no policy, and not a commonly known cookie"),
+            Reason::Unknown => f.write_str("no policy, and nothing known says what it is"),
             Reason::Expired => f.write_str("already expired"),
         }
     }

@@ -242,3 +242,32 @@ fn consent_platform_files_convert_show_and_validate() {
     ]);
     assert_eq!(code, 2, "an unknown --from is refused: {stderr}");
 }
+
+/// `guess` shows what a site without a policy does to each cookie, and why: a person filing a
+/// bug about a deleted cookie can show it.
+#[test]
+fn guess_shows_each_cookies_evidence_and_verdict() {
+    let file = std::env::temp_dir().join(format!("cw-guess-{}.json", std::process::id()));
+    std::fs::write(
+        &file,
+        r#"[{"name": "sessionid", "domain": "www.example.com"},
+            {"name": "_ga", "domain": ".example.com", "expirationDate": 4102444800}]"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let path = file.display().to_string();
+    let (code, stdout, stderr) = run(&["guess", &path, "--site", "example.com"]);
+    let (_, json, _) = run(&["guess", &path, "--site", "example.com", "--format", "json"]);
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("sessionid (www.example.com): keep"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("no evidence: a name any site may use"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("_ga (.example.com): delete"), "{stdout}");
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    assert_eq!(rows[1]["verdict"], "delete", "{json}");
+}

@@ -77,6 +77,19 @@ enum Command {
         #[arg(long, value_parser = FORMAT_NAMES)]
         from: Option<String>,
     },
+    /// Show what happens to cookies on a site without a policy: per cookie, the guess from the
+    /// known-cookie table, whether it is evidence (and why not), and the verdict under the
+    /// default choices. For a bug report about a cookie that was deleted.
+    Guess {
+        /// A JSON array of cookies as the browser reports them (chrome.cookies.Cookie objects).
+        cookies: PathBuf,
+        /// The site the cookies were stored for.
+        #[arg(long)]
+        site: String,
+        /// The time to decide at, in seconds since the Unix epoch (default: now).
+        #[arg(long)]
+        now: Option<u64>,
+    },
     /// Print the JSON Schema of the policy format.
     Schema,
 }
@@ -155,11 +168,87 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                 ExitCode::from(1)
             })
         }
+        Command::Guess { cookies, site, now } => {
+            let site = parse_site(Some(site))?.ok_or("--site is required")?;
+            let cookies = read_cookies(cookies)?;
+            let rows = guesses(&cookies, &site, now.unwrap_or_else(unix_now));
+            match args.format {
+                Format::Json => print_json(&rows)?,
+                Format::Text => {
+                    for row in &rows {
+                        println!("{} ({}): {}", row.name, row.domain, row.verdict);
+                        println!("  guess: {}", row.guess);
+                        println!("  why: {}", row.why);
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             print_json(&policy::schema::json_schema())?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// One cookie's guess, for `guess`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GuessRow {
+    name: String,
+    domain: String,
+    /// What the table says, and whether it is evidence.
+    guess: String,
+    /// Keep or delete, under the default choices.
+    verdict: String,
+    /// The decision's reason.
+    why: String,
+}
+
+fn guesses(cookies: &[Cookie], site: &Site, now: u64) -> Vec<GuessRow> {
+    use cookie_warden::decide::{decide, Context, SitePolicy, Verdict};
+    use cookie_warden::known::Evidence;
+    let known = KnownCookies::bundled();
+    let prefs = Preferences::default();
+    cookies
+        .iter()
+        .map(|cookie| {
+            let owner = cookie.owner_site().unwrap_or_else(|| site.clone());
+            let guess = match known.evidence(&cookie.name, &cookie.domain, &owner) {
+                Evidence::Specific(k) => format!(
+                    "{} ({}), evidence: the table names it{}",
+                    k.category,
+                    k.platform,
+                    if k.prefix { " by its prefix" } else { "" }
+                ),
+                Evidence::NotEvidence { entry, why } => format!(
+                    "the table lists {}{} for {} ({}), but that is no evidence: {why}",
+                    entry.name,
+                    if entry.prefix { "…" } else { "" },
+                    entry.platform,
+                    entry.category
+                ),
+                Evidence::Unknown => "not in the table".into(),
+            };
+            let ctx = Context {
+                site: &owner,
+                policy: SitePolicy::None,
+                prefs: &prefs,
+                known,
+            };
+            let decision = decide(cookie, &ctx, now);
+            GuessRow {
+                name: cookie.name.clone(),
+                domain: cookie.domain.clone(),
+                guess,
+                verdict: match decision.verdict {
+                    Verdict::Keep => "keep".into(),
+                    Verdict::Delete => "delete".into(),
+                },
+                why: decision.reason.to_string(),
+            }
+        })
+        .collect()
 }
 
 fn unix_now() -> u64 {
