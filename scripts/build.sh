@@ -27,6 +27,9 @@ node -e '
 cp extension/*.js "$out/"
 find extension -maxdepth 1 \( -name '*.html' -o -name '*.css' \) -exec cp {} "$out/" \;
 [ -d extension/_locales ] && cp -r extension/_locales "$out/"
+# The static rulesets (written by `cookie-warden rules extension/rules` from data/trackers.csv;
+# tests/trackers.rs checks they are current).
+mkdir -p "$out/rules" && cp extension/rules/*.json "$out/rules/"
 cp icons/icon-*.png "$out/icons/"
 # The licence notices of the data compiled into the module (cookie facts, Public Suffix List).
 cp data/NOTICE "$out/NOTICE.txt"

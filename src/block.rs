@@ -10,8 +10,9 @@
 //! does not call the browser; the web layer applies the [`RuleUpdate`] it returns.
 
 use crate::domain::{domain_covers, Host, Site};
-use crate::policy::Policy;
+use crate::policy::{CategoryId, Policy};
 use crate::prefs::Preferences;
+use crate::trackers::{Tracker, Trackers};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,10 +45,15 @@ pub const MAX_RETIRED_PER_DAY: u32 = 100;
 /// The priority table: every rule the extension makes takes its priority from here, so their
 /// order is decided in one place. A higher number wins.
 pub mod priority {
+    /// The static rules that block the known trackers of a category the visitor denies by
+    /// default ([`super::static_rules`]): everything a site's own rules say wins over them.
+    pub const STATIC_BLOCK: u32 = 1;
     /// A site's block rule.
     pub const SITE_BLOCK: u32 = 10;
     /// A site's allow rule, for allowed services' domains under a blocked domain (allow wins).
     pub const SITE_ALLOW: u32 = 20;
+    /// A paused site's rules: everything its pages load goes through, above every block rule.
+    pub const PAUSE: u32 = 100;
     /// The global Global Privacy Control header rule. A `modifyHeaders` rule applies only if its
     /// priority is higher than that of every `allow` rule the request matches (in Chrome and
     /// Firefox alike), so it stays above every allow rule here: a request let through by an
@@ -56,10 +62,12 @@ pub mod priority {
     pub const GPC_HEADER: u32 = 1_000;
 
     /// Every priority above, for checks that the table keeps its order.
-    pub const ALL: [u32; 3] = [SITE_BLOCK, SITE_ALLOW, GPC_HEADER];
+    pub const ALL: [u32; 5] = [STATIC_BLOCK, SITE_BLOCK, SITE_ALLOW, PAUSE, GPC_HEADER];
 }
 
-/// The actions one site's rules take.
+/// The actions one site's rules take. A paused site uses the same two ids for its rules: the
+/// first lets everything its pages load through (`allowAllRequests` on its documents), the
+/// second what its service workers load (`allow` by initiator).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SiteAction {
@@ -86,32 +94,85 @@ impl SiteAction {
 pub struct BlockPlan {
     /// Domains whose requests from this site are blocked.
     pub blocked: BTreeSet<Host>,
-    /// Domains under a blocked domain that an allowed service needs.
+    /// Domains an allowed service needs that a block rule would catch: under a blocked
+    /// domain, or a known tracker's that the static rules block by default.
     pub allowed: BTreeSet<Host>,
+    /// The visitor paused protection on the site: everything its pages load goes through,
+    /// whatever the static rules say.
+    pub allow_all: bool,
+    /// Whether a declaration went into the plan (a site whose record is let go keeps such
+    /// rules until its declaration is read again).
+    pub declared: bool,
 }
 
 impl BlockPlan {
-    /// Whether nothing is blocked (the site needs no rules).
+    /// Whether the site needs no rules of its own.
     pub fn is_empty(&self) -> bool {
-        self.blocked.is_empty()
+        self.blocked.is_empty() && self.allowed.is_empty() && !self.allow_all
     }
 
-    /// Whether a request to `host` from the site would be blocked.
+    /// Whether the site's own rules block a request to `host`.
     pub fn blocks(&self, host: &str) -> bool {
-        let covered = |set: &BTreeSet<Host>| set.iter().any(|d| domain_covers(d.as_str(), host));
-        covered(&self.blocked) && !covered(&self.allowed)
+        !self.allow_all && covered(&self.blocked, host) && !covered(&self.allowed, host)
+    }
+
+    /// Whether a request to `host` at `path` from the site is blocked, by the site's own rules
+    /// or by the static rules of the categories `prefs` deny by default.
+    pub fn blocks_request(
+        &self,
+        host: &str,
+        path: &str,
+        trackers: &Trackers,
+        prefs: &Preferences,
+    ) -> bool {
+        if self.allow_all || covered(&self.allowed, host) {
+            return false;
+        }
+        covered(&self.blocked, host)
+            || trackers
+                .matching(host, path)
+                .any(|t| !prefs.default_for(t.category).is_allow())
     }
 }
 
-/// The domains to block for `policy`'s site under `prefs`. A paused site blocks nothing.
+fn covered(set: &BTreeSet<Host>, host: &str) -> bool {
+    set.iter().any(|d| domain_covers(d.as_str(), host))
+}
+
+/// The domains to block for `policy`'s site under `prefs`, from its declaration alone (no
+/// tracker table): [`plan_for`] with an empty table.
 pub fn plan(policy: &Policy, prefs: &Preferences) -> BlockPlan {
-    let site = &policy.site;
+    plan_for(&policy.site, Some(policy), prefs, &Trackers::default())
+}
+
+/// What the rules of `site` must do under `prefs`, on top of the static rules that block the
+/// known `trackers` of the categories the visitor denies by default.
+///
+/// - A paused site lets everything through.
+/// - Its declaration's denied services' domains are blocked and its allowed services' domains
+///   let through where a block rule would catch them (allow wins: a denied domain that an
+///   allowed service lists, or that lies under one it lists, is not blocked).
+/// - A known tracker that no service of the declaration lists follows the site's choice for
+///   its category: let through where the visitor allows on this site a category denied by
+///   default, blocked where they deny on this site one allowed by default (a tracker known by
+///   an endpoint on a shared host is let through by its host, and not blocked by a site's
+///   rule, which has no paths).
+pub fn plan_for(
+    site: &Site,
+    policy: Option<&Policy>,
+    prefs: &Preferences,
+    trackers: &Trackers,
+) -> BlockPlan {
     if prefs.is_paused(site) {
-        return BlockPlan::default();
+        return BlockPlan {
+            allow_all: true,
+            ..BlockPlan::default()
+        };
     }
     let mut denied = BTreeSet::new();
     let mut allowed = BTreeSet::new();
-    for service in &policy.services {
+    let mut listed = BTreeSet::new();
+    for service in policy.iter().flat_map(|p| &p.services) {
         let (choice, _) = prefs.choice(site, service.category, Some(&service.id));
         let target = if choice.is_allow() {
             &mut allowed
@@ -119,19 +180,57 @@ pub fn plan(policy: &Policy, prefs: &Preferences) -> BlockPlan {
             &mut denied
         };
         target.extend(service.domains.iter().cloned());
+        listed.extend(service.domains.iter().cloned());
     }
-    // Allow wins: a denied domain that an allowed service lists, or that lies under one an
-    // allowed service lists, is not blocked. Walking a domain's parents keeps this linear.
+    let statically_blocked = |t: &Tracker| !prefs.default_for(t.category).is_allow();
+    // Known trackers a static rule blocks that the site's choice lets through.
+    let mut lifted = BTreeSet::new();
+    // Trackers the declaration does not list, by the site's choice for their category.
+    for tracker in trackers.iter() {
+        let host = tracker.host.as_str();
+        if listed
+            .iter()
+            .any(|d| domain_covers(d.as_str(), host) || domain_covers(host, d.as_str()))
+        {
+            continue;
+        }
+        let on_site = prefs.choice(site, tracker.category, None).0.is_allow();
+        match (statically_blocked(tracker), on_site) {
+            (true, true) => {
+                lifted.insert(tracker.host.clone());
+            }
+            (false, false) if tracker.path.is_none() => {
+                denied.insert(tracker.host.clone());
+            }
+            _ => {}
+        }
+    }
     let blocked: BTreeSet<Host> = denied
         .into_iter()
         .filter(|d| !self_or_parent_in(d.as_str(), &allowed))
         .collect();
-    // Allowed domains strictly under a blocked one need an allow rule to get through.
-    let allowed = allowed
+    // Allowed domains need an allow rule only where a block rule would catch them: under a
+    // blocked domain, or over or under a tracker host a static rule blocks (an endpoint on a
+    // shared host stays blocked for a service that lists the shared host for other reasons).
+    let mut allowed: BTreeSet<Host> = allowed
         .into_iter()
-        .filter(|a| self_or_parent_in(a.as_str(), &blocked))
+        .filter(|a| {
+            self_or_parent_in(a.as_str(), &blocked)
+                || trackers.iter().any(|t| {
+                    t.path.is_none()
+                        && statically_blocked(t)
+                        && (domain_covers(a.as_str(), t.host.as_str())
+                            || domain_covers(t.host.as_str(), a.as_str()))
+                })
+        })
         .collect();
-    BlockPlan { blocked, allowed }
+    allowed.extend(lifted);
+    BlockPlan {
+        blocked,
+        allowed,
+        allow_all: false,
+        declared: policy.is_some(),
+    }
 }
 
 /// Whether `domain` or one of its parent domains is in `set`.
@@ -190,9 +289,18 @@ pub struct HeaderInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleCondition {
+    /// A URL pattern (`||host/path`), for endpoints on hosts that are not trackers as a whole.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub url_filter: Option<String>,
     /// Request domains (each covers its subdomains).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request_domains: Option<Vec<String>>,
+    /// Request domains the rule does not apply to (each covers its subdomains).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub excluded_request_domains: Option<Vec<String>>,
+    /// `thirdParty`: only requests to another registrable domain than the initiator's.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub domain_type: Option<String>,
     /// Initiator domains (each covers its subdomains).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub initiator_domains: Option<Vec<String>>,
@@ -226,42 +334,165 @@ pub const ALL_RESOURCE_TYPES: [&str; 12] = [
 
 /// The rules that carry out `plan` for `site`, using the rule ids of `slot`.
 pub fn site_rules(site: &Site, slot: u32, plan: &BlockPlan) -> Vec<Rule> {
-    if plan.is_empty() {
-        return Vec::new();
-    }
     // `initiatorDomains` covers subdomains, and under some sites lie other sites (the tenants
     // of a hosting service under its public suffixes, such as *.s3.amazonaws.com under
     // amazonaws.com): the rule must not reach their pages.
     let others = crate::suffix::suffixes_within(site.as_str());
-    let condition = |domains: &BTreeSet<Host>| RuleCondition {
-        request_domains: Some(domains.iter().map(|d| d.as_str().to_owned()).collect()),
+    let others = (!others.is_empty()).then_some(others);
+    let by_initiator = |domains: Option<&BTreeSet<Host>>| RuleCondition {
+        request_domains: domains.map(|d| d.iter().map(|d| d.as_str().to_owned()).collect()),
         initiator_domains: Some(vec![site.as_str().to_owned()]),
-        excluded_initiator_domains: (!others.is_empty()).then(|| others.clone()),
-        resource_types: None,
+        excluded_initiator_domains: others.clone(),
         // A visitor who follows a link to a tracker's own site should get there.
         excluded_resource_types: Some(vec!["main_frame".to_owned()]),
+        ..RuleCondition::default()
     };
-    let mut rules = vec![Rule {
-        id: rule_id(slot, SiteAction::Block),
-        priority: priority::SITE_BLOCK,
+    let rule = |action: SiteAction, priority: u32, kind: &str, condition: RuleCondition| Rule {
+        id: rule_id(slot, action),
+        priority,
         action: RuleAction {
-            kind: "block".into(),
+            kind: kind.into(),
             request_headers: None,
         },
-        condition: condition(&plan.blocked),
-    }];
+        condition,
+    };
+    if plan.allow_all {
+        return vec![
+            // The site's documents, and so everything they load, frames of other sites included.
+            rule(
+                SiteAction::Block,
+                priority::PAUSE,
+                "allowAllRequests",
+                RuleCondition {
+                    request_domains: Some(vec![site.as_str().to_owned()]),
+                    excluded_request_domains: others.clone(),
+                    resource_types: Some(vec!["main_frame".into(), "sub_frame".into()]),
+                    ..RuleCondition::default()
+                },
+            ),
+            // What its service workers load (no document to allow).
+            rule(
+                SiteAction::Allow,
+                priority::PAUSE,
+                "allow",
+                by_initiator(None),
+            ),
+        ];
+    }
+    let mut rules = Vec::new();
+    if !plan.blocked.is_empty() {
+        rules.push(rule(
+            SiteAction::Block,
+            priority::SITE_BLOCK,
+            "block",
+            by_initiator(Some(&plan.blocked)),
+        ));
+    }
     if !plan.allowed.is_empty() {
-        rules.push(Rule {
-            id: rule_id(slot, SiteAction::Allow),
-            priority: priority::SITE_ALLOW,
-            action: RuleAction {
-                kind: "allow".into(),
-                request_headers: None,
-            },
-            condition: condition(&plan.allowed),
-        });
+        rules.push(rule(
+            SiteAction::Allow,
+            priority::SITE_ALLOW,
+            "allow",
+            by_initiator(Some(&plan.allowed)),
+        ));
     }
     rules
+}
+
+/// The id of the static ruleset that blocks the known trackers of `category`, if it has one
+/// (`statistics`, `marketing`).
+pub fn ruleset_id(category: CategoryId) -> Option<&'static str> {
+    match category {
+        CategoryId::Statistics => Some("statistics"),
+        CategoryId::Marketing => Some("marketing"),
+        CategoryId::Necessary | CategoryId::Functional => None,
+    }
+}
+
+/// The categories that have a static ruleset.
+pub const RULESET_CATEGORIES: [CategoryId; 2] = [CategoryId::Statistics, CategoryId::Marketing];
+
+/// The static rules that block the known trackers of `category` (the manifest's ruleset
+/// [`ruleset_id`]): one rule per service for its hosts, one per endpoint on a shared host.
+/// They block requests to another registrable domain than the page's (a tracker's own site
+/// works) and never a top-level document (a link to the tracker's site opens).
+pub fn static_rules(trackers: &Trackers, category: CategoryId) -> Vec<Rule> {
+    let mut by_service: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut endpoints = BTreeSet::new();
+    for tracker in trackers.iter().filter(|t| t.category == category) {
+        match &tracker.path {
+            None => {
+                by_service
+                    .entry(tracker.service.as_str())
+                    .or_default()
+                    .insert(tracker.host.as_str());
+            }
+            Some(path) => {
+                endpoints.insert(format!("||{}{path}", tracker.host.as_str()));
+            }
+        }
+    }
+    let condition = || RuleCondition {
+        domain_type: Some("thirdParty".into()),
+        excluded_resource_types: Some(vec!["main_frame".to_owned()]),
+        ..RuleCondition::default()
+    };
+    let hosts = by_service.into_values().map(|hosts| RuleCondition {
+        request_domains: Some(hosts.into_iter().map(str::to_owned).collect()),
+        ..condition()
+    });
+    let paths = endpoints.into_iter().map(|filter| RuleCondition {
+        url_filter: Some(filter),
+        ..condition()
+    });
+    hosts
+        .chain(paths)
+        .zip(1..)
+        .map(|(condition, id)| Rule {
+            id,
+            priority: priority::STATIC_BLOCK,
+            action: RuleAction {
+                kind: "block".into(),
+                request_headers: None,
+            },
+            condition,
+        })
+        .collect()
+}
+
+/// The file of `category`'s static ruleset (`extension/rules/<id>.json`) as the project
+/// ships it: [`static_rules`] as pretty JSON.
+pub fn static_ruleset_text(trackers: &Trackers, category: CategoryId) -> String {
+    let rules = static_rules(trackers, category);
+    serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n"
+}
+
+/// The static rulesets to switch on and off for `prefs`' defaults, shaped as
+/// `chrome.declarativeNetRequest.updateEnabledRulesets`' options: a category denied by default
+/// has its ruleset on.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RulesetSwitch {
+    /// Rulesets to switch on.
+    pub enable_ruleset_ids: Vec<String>,
+    /// Rulesets to switch off.
+    pub disable_ruleset_ids: Vec<String>,
+}
+
+/// [`RulesetSwitch`] for `prefs`.
+pub fn ruleset_switch(prefs: &Preferences) -> RulesetSwitch {
+    let mut switch = RulesetSwitch::default();
+    for category in RULESET_CATEGORIES {
+        let Some(id) = ruleset_id(category) else {
+            continue;
+        };
+        if prefs.default_for(category).is_allow() {
+            switch.disable_ruleset_ids.push(id.into());
+        } else {
+            switch.enable_ruleset_ids.push(id.into());
+        }
+    }
+    switch
 }
 
 /// The rule that sends `Sec-GPC: 1` with every request, top-level documents included.
@@ -326,6 +557,9 @@ pub struct SlotInfo {
     pub slot: u32,
     /// When the site's rules were last needed (seconds since the Unix epoch).
     pub last_used: u64,
+    /// Whether a declaration went into the site's rules ([`BlockPlan::declared`]).
+    #[serde(default)]
+    pub declared: bool,
 }
 
 /// Which site holds which slot of rule ids. Stored by the web layer so ids stay stable across
@@ -380,6 +614,7 @@ impl RuleBook {
         let slot = match self.sites.get_mut(site) {
             Some(info) => {
                 info.last_used = now;
+                info.declared = plan.declared;
                 info.slot
             }
             None => {
@@ -414,6 +649,7 @@ impl RuleBook {
                     SlotInfo {
                         slot,
                         last_used: now,
+                        declared: plan.declared,
                     },
                 );
                 slot
@@ -486,8 +722,14 @@ impl RuleBook {
             {
                 continue;
             }
-            self.sites
-                .insert(site.clone(), SlotInfo { slot, last_used: 0 });
+            self.sites.insert(
+                site.clone(),
+                SlotInfo {
+                    slot,
+                    last_used: 0,
+                    declared: true,
+                },
+            );
             adopted.push(site);
         }
         adopted

@@ -194,6 +194,13 @@ pub fn host_of_url(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// The path of a URL with its query: from the first `/` after the authority (`/` when there is
+/// none).
+pub fn path_of_url(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.find('/').map_or("/", |i| &rest[i..])
+}
+
 /// Whether domain `outer` covers `inner`: they are equal, or `inner` ends with `.outer`.
 /// Both are expected lowercase without leading dots.
 pub fn domain_covers(outer: &str, inner: &str) -> bool {

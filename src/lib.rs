@@ -51,6 +51,7 @@ pub mod policy;
 pub mod prefs;
 pub mod protocol;
 pub mod suffix;
+pub mod trackers;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

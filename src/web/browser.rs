@@ -38,6 +38,10 @@ extern "C" {
     fn dnr_update_session_rules(options: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = getSessionRules)]
     fn dnr_get_session_rules() -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = getEnabledRulesets)]
+    fn dnr_get_enabled_rulesets() -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = updateEnabledRulesets)]
+    fn dnr_update_enabled_rulesets(options: &JsValue) -> Result<Promise, JsValue>;
 
     #[wasm_bindgen(catch, js_namespace = ["chrome", "action"], js_name = setBadgeText)]
     fn action_set_badge_text(details: &JsValue) -> Result<Promise, JsValue>;
@@ -265,6 +269,20 @@ pub async fn update_session_rules(options: &JsValue) -> Result<(), JsValue> {
 /// `chrome.declarativeNetRequest.getSessionRules()`, issued when called (not when awaited).
 pub fn session_rules() -> impl std::future::Future<Output = Result<JsValue, JsValue>> {
     call(dnr_get_session_rules())
+}
+
+/// `chrome.declarativeNetRequest.getEnabledRulesets()`: the ids of the static rulesets on.
+pub async fn enabled_rulesets() -> Result<Vec<String>, JsValue> {
+    let ids = call(dnr_get_enabled_rulesets()).await?;
+    Ok(js_sys::Array::from(&ids)
+        .iter()
+        .filter_map(|id| id.as_string())
+        .collect())
+}
+
+/// `chrome.declarativeNetRequest.updateEnabledRulesets(options)`.
+pub async fn update_enabled_rulesets(options: &JsValue) -> Result<(), JsValue> {
+    call(dnr_update_enabled_rulesets(options)).await.map(|_| ())
 }
 
 /// Whether a tab is in a private (incognito) window, if the browser says.

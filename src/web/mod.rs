@@ -21,6 +21,7 @@ use crate::domain::Site;
 use crate::known::KnownCookies;
 use crate::prefs::Preferences;
 use crate::protocol::{Request, Response, Sender, SenderInfo};
+use crate::trackers::Trackers;
 use crate::view::{site_view, PolicyState, ViewInput};
 use browser::{from_js, get, now, storage_get, storage_set, to_js, Area};
 use state::{keys, removal_key, with, IndexEntry, Loaded, Record, Removing, TabInfo};
@@ -346,12 +347,15 @@ pub async fn on_request_error(details: JsValue) -> Result<(), JsValue> {
     let Some(site) = with(|s| s.tabs.get(&tab_id).and_then(|t| t.site.clone())) else {
         return Ok(());
     };
+    let path = crate::domain::path_of_url(&url);
     let loaded = policy_of(&site).await;
     let counted = with(|s| {
-        let blocks = loaded
-            .as_ref()
-            .and_then(|l| l.compiled.as_ref())
-            .is_some_and(|(compiled, _, _)| block::plan(compiled.policy(), &s.prefs).blocks(&host));
+        let blocks = plan_of(&site, loaded.as_deref(), &s.prefs).blocks_request(
+            &host,
+            path,
+            Trackers::bundled(),
+            &s.prefs,
+        );
         if blocks {
             if let Some(tab) = s.tabs.get_mut(&tab_id) {
                 tab.blocked += 1;
@@ -1186,20 +1190,18 @@ async fn apply_rules(site: &Site) {
 }
 
 async fn apply_rules_in_turn(site: &Site) {
-    let Some(loaded) = policy_of(site).await else {
-        return;
-    };
-    if loaded.private {
-        apply_session_rules(site, &loaded).await;
+    let loaded = policy_of(site).await;
+    if let Some(loaded) = loaded.as_ref().filter(|l| l.private) {
+        apply_session_rules(site, loaded).await;
         return;
     }
     let update = with(|s| {
-        let plan = loaded
-            .compiled
-            .as_ref()
-            .map_or_else(BlockPlan::default, |(compiled, _, _)| {
-                block::plan(compiled.policy(), &s.prefs)
-            });
+        let plan = plan_of(site, loaded.as_deref(), &s.prefs);
+        // A site whose record was let go keeps the rules its declaration gave it until the
+        // declaration is read again; rules that came from the choices alone follow them.
+        if loaded.is_none() && s.rule_book.sites.get(site).is_some_and(|i| i.declared) {
+            return None;
+        }
         let update = s.rule_book.update_site(site, &plan, now());
         let unchanged = update
             .add_rules
@@ -1220,16 +1222,20 @@ async fn apply_rules_in_turn(site: &Site) {
     persist(Record::RuleBook).await;
 }
 
+/// What the rules of `site` must do: from its declaration (if `loaded` has one usable), the
+/// visitor's choices and the tracker table.
+fn plan_of(site: &Site, loaded: Option<&Loaded>, prefs: &crate::prefs::Preferences) -> BlockPlan {
+    let policy = loaded
+        .and_then(|l| l.compiled.as_ref())
+        .map(|(compiled, _, _)| compiled.policy());
+    block::plan_for(site, policy, prefs, Trackers::bundled())
+}
+
 /// The rules of a site known only from a private window: session rules, which the browser
 /// forgets when it closes, with their own rule book in `storage.session`.
 async fn apply_session_rules(site: &Site, loaded: &Loaded) {
     let update = with(|s| {
-        let plan = loaded
-            .compiled
-            .as_ref()
-            .map_or_else(BlockPlan::default, |(compiled, _, _)| {
-                block::plan(compiled.policy(), &s.prefs)
-            });
+        let plan = plan_of(site, Some(loaded), &s.prefs);
         let update = s
             .session_book
             .update_site(site, &plan, now())
@@ -1318,6 +1324,7 @@ async fn reconcile_rules() {
     if !strays.remove_rule_ids.is_empty() {
         install_session(strays).await;
     }
+    switch_rulesets().await;
     browser::set_gpc_script(with(|s| s.prefs.global_privacy_control)).await;
     // Sites the rule book holds whose rules the browser dropped (Firefox does on a temporary
     // re-install) get them back now, not on their next visit.
@@ -1334,6 +1341,39 @@ async fn reconcile_rules() {
     });
     for site in missing {
         apply_rules_in_turn(&site).await;
+    }
+}
+
+/// Switches the static rulesets (the known trackers of each category) on where the visitor's
+/// default denies the category and off where it allows it; the browser keeps them so across
+/// restarts, so this asks it to change only what differs.
+async fn switch_rulesets() {
+    let wanted = with(|s| block::ruleset_switch(&s.prefs));
+    let enabled = match browser::enabled_rulesets().await {
+        Ok(enabled) => enabled,
+        Err(e) => {
+            gloo::console::error!("cookie-warden: getEnabledRulesets failed", e);
+            Vec::new()
+        }
+    };
+    let change = block::RulesetSwitch {
+        enable_ruleset_ids: wanted
+            .enable_ruleset_ids
+            .into_iter()
+            .filter(|id| !enabled.contains(id))
+            .collect(),
+        disable_ruleset_ids: wanted
+            .disable_ruleset_ids
+            .into_iter()
+            .filter(|id| enabled.contains(id))
+            .collect(),
+    };
+    if change == block::RulesetSwitch::default() {
+        return;
+    }
+    let Ok(options) = to_js(&change) else { return };
+    if let Err(e) = browser::update_enabled_rulesets(&options).await {
+        gloo::console::error!("cookie-warden: updateEnabledRulesets failed", e);
     }
 }
 

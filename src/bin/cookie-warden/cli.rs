@@ -90,6 +90,12 @@ enum Command {
         #[arg(long)]
         now: Option<u64>,
     },
+    /// Write the static rulesets that block the known trackers (one file per category, named
+    /// by its ruleset id) from the bundled tracker table, for the extension's manifest.
+    Rules {
+        /// The folder to write them to (the project's is extension/rules).
+        out: PathBuf,
+    },
     /// Print the JSON Schema of the policy format.
     Schema,
 }
@@ -181,6 +187,21 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                         println!("  why: {}", row.why);
                     }
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules { out } => {
+            let trackers = cookie_warden::trackers::Trackers::bundled();
+            std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+            for category in cookie_warden::block::RULESET_CATEGORIES {
+                let Some(id) = cookie_warden::block::ruleset_id(category) else {
+                    continue;
+                };
+                let path = out.join(format!("{id}.json"));
+                let text = cookie_warden::block::static_ruleset_text(trackers, category);
+                std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+                let rules = cookie_warden::block::static_rules(trackers, category).len();
+                println!("{}: {rules} rules", path.display());
             }
             Ok(ExitCode::SUCCESS)
         }
