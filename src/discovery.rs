@@ -700,8 +700,12 @@ impl PolicyRecord {
         }
     }
 
-    /// Parses the stored document again into a usable policy (valid documents only).
-    pub fn compile(&self) -> Option<(CompiledPolicy, DocumentKind, Vec<Diagnostic>)> {
+    /// Parses the stored document again into a usable policy (valid documents only), its known
+    /// trackers in the categories they are known by unless `trust_site_categories`.
+    pub fn compile(
+        &self,
+        trust_site_categories: bool,
+    ) -> Option<(CompiledPolicy, DocumentKind, Vec<Diagnostic>)> {
         let Outcome::Document {
             text,
             valid: true,
@@ -730,10 +734,13 @@ impl PolicyRecord {
                 (document, kind, diagnostics)
             }
         };
-        document
-            .valid_policy()
-            .cloned()
-            .map(|p| (CompiledPolicy::new(p), kind, diagnostics))
+        document.valid_policy().cloned().map(|p| {
+            (
+                CompiledPolicy::corrected(p, trust_site_categories),
+                kind,
+                diagnostics,
+            )
+        })
     }
 
     /// The diagnostics to show for an unusable record: the document's own, or one error that

@@ -102,6 +102,10 @@ pub struct Preferences {
     pub act_without_policy: bool,
     /// Whether to send Global Privacy Control.
     pub global_privacy_control: bool,
+    /// Whether to take a site's categories as its declaration gives them, even where it puts
+    /// a known tracker in a more permissive one (off: such a service is treated by the
+    /// category it is known by, [`crate::trackers::corrections`]).
+    pub trust_site_categories: bool,
     /// Per-site overrides.
     pub sites: BTreeMap<Site, SiteChoices>,
 }
@@ -117,6 +121,7 @@ impl Default for Preferences {
             undeclared: UndeclaredAction::Keep,
             act_without_policy: true,
             global_privacy_control: true,
+            trust_site_categories: false,
             sites: BTreeMap::new(),
         }
     }
@@ -281,6 +286,7 @@ impl Preferences {
         for (field, slot) in [
             ("actWithoutPolicy", &mut prefs.act_without_policy),
             ("globalPrivacyControl", &mut prefs.global_privacy_control),
+            ("trustSiteCategories", &mut prefs.trust_site_categories),
         ] {
             if let Some(value) = read(field, &mut diagnostics) {
                 match value.as_bool() {

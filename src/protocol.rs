@@ -94,6 +94,11 @@ pub enum Request {
         /// On or off.
         on: bool,
     },
+    /// Whether to take sites' categories as declared, even for known trackers.
+    SetTrustSiteCategories {
+        /// On or off.
+        on: bool,
+    },
     /// Delete the site's disallowed cookies now.
     DeleteNow {
         /// The site.
@@ -284,6 +289,7 @@ impl Request {
             | Request::SetUndeclared { .. }
             | Request::SetActWithoutPolicy { .. }
             | Request::SetGlobalPrivacyControl { .. }
+            | Request::SetTrustSiteCategories { .. }
             | Request::GetPreferences
             | Request::GetTimings
             | Request::SetPreferences { .. }
@@ -313,6 +319,7 @@ impl Request {
                 | Request::SetUndeclared { .. }
                 | Request::SetActWithoutPolicy { .. }
                 | Request::SetGlobalPrivacyControl { .. }
+                | Request::SetTrustSiteCategories { .. }
         )
     }
 
@@ -328,6 +335,7 @@ impl Request {
             Request::SetUndeclared { undeclared } => prefs.undeclared = *undeclared,
             Request::SetActWithoutPolicy { on } => prefs.act_without_policy = *on,
             Request::SetGlobalPrivacyControl { on } => prefs.global_privacy_control = *on,
+            Request::SetTrustSiteCategories { on } => prefs.trust_site_categories = *on,
             Request::ForgetSite { site } => {
                 prefs.sites.remove(site);
             }

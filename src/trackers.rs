@@ -11,8 +11,9 @@
 //! up; it decides nothing about a request.
 
 use crate::domain::{domain_covers, Host};
-use crate::policy::CategoryId;
-use serde::Serialize;
+use crate::known::KnownCookies;
+use crate::policy::{CategoryId, Policy};
+use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 use thiserror::Error;
 
@@ -163,6 +164,108 @@ impl Trackers {
         self.entries
             .iter()
             .filter(move |t| t.path.is_none() && domain_covers(domain, t.host.as_str()))
+    }
+}
+
+/// How much a category asks of the visitor: a category a visitor is more likely to allow
+/// ranks lower.
+fn rank(category: CategoryId) -> u8 {
+    match category {
+        CategoryId::Necessary => 0,
+        CategoryId::Functional => 1,
+        CategoryId::Statistics => 2,
+        CategoryId::Marketing => 3,
+    }
+}
+
+/// A service a declaration puts in a more permissive category than what it is known to be: a
+/// known tracker's host among its domains, or a distinctive cookie of a tracker among its
+/// entries. It is treated by the category it is known by, unless the visitor trusts the sites'
+/// own categories.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Correction {
+    /// The service's id in the declaration.
+    pub service: String,
+    /// The category the declaration gives it.
+    pub declared: CategoryId,
+    /// The category it is treated by.
+    pub treated_as: CategoryId,
+    /// What gives it away: a host (`www.google-analytics.com`) or a cookie name (`_ga`).
+    pub evidence: String,
+    /// What that is known as (`Google Analytics`).
+    pub known_as: String,
+}
+
+/// The services of `policy` that its site declares in a more permissive category than the
+/// tracker table (hosts) or, for a service it does not know by its hosts, the known-cookie
+/// table (distinctive names, exact entries only) says they are, in document order. Endpoints on shared hosts are no evidence (a tag manager listed
+/// as necessary is not its analytics endpoint).
+pub fn corrections(policy: &Policy, trackers: &Trackers, known: &KnownCookies) -> Vec<Correction> {
+    let mut found = Vec::new();
+    for service in &policy.services {
+        let mut worst: Option<(CategoryId, String, String)> = None;
+        let mut consider = |category: CategoryId, evidence: &str, known_as: &str| {
+            let current = worst.as_ref().map_or(service.category, |w| w.0);
+            if rank(category) > rank(current) {
+                worst = Some((category, evidence.to_owned(), known_as.to_owned()));
+            }
+        };
+        for domain in &service.domains {
+            for tracker in trackers.iter().filter(|t| {
+                t.path.is_none()
+                    && (domain_covers(domain.as_str(), t.host.as_str())
+                        || domain_covers(t.host.as_str(), domain.as_str()))
+            }) {
+                consider(tracker.category, tracker.host.as_str(), &tracker.service);
+            }
+        }
+        // The tracker table names services by their hosts, each with its source; where it
+        // knows the service, the cookie table's coarser categories are not asked.
+        let known_by_host = service.domains.iter().any(|d| {
+            trackers.iter().any(|t| {
+                t.path.is_none()
+                    && (domain_covers(d.as_str(), t.host.as_str())
+                        || domain_covers(t.host.as_str(), d.as_str()))
+            })
+        });
+        for entry in service
+            .storage
+            .iter()
+            .filter(|e| !known_by_host && e.name.is_exact())
+        {
+            let domain = entry
+                .domain
+                .as_ref()
+                .map_or(policy.site.as_str(), |d| d.as_str());
+            if let Some(cookie) = known.guess(entry.name.as_str(), domain, &policy.site) {
+                consider(cookie.category, entry.name.as_str(), &cookie.platform);
+            }
+        }
+        if let Some((treated_as, evidence, known_as)) = worst {
+            found.push(Correction {
+                service: service.id.clone(),
+                declared: service.category,
+                treated_as,
+                evidence,
+                known_as,
+            });
+        }
+    }
+    found
+}
+
+/// `policy` with `corrections` applied: each corrected service in the category it is treated
+/// by.
+pub fn apply(policy: &mut Policy, corrections: &[Correction]) {
+    for correction in corrections {
+        if let Some(service) = policy
+            .services
+            .iter_mut()
+            .find(|s| s.id == correction.service)
+        {
+            service.category = correction.treated_as;
+        }
     }
 }
 

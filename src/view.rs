@@ -166,6 +166,22 @@ pub struct ServiceView {
     pub domains: Vec<String>,
     /// Its cookies.
     pub cookies: Vec<CookieRow>,
+    /// The category the site declared it in, when it is treated by another (a known tracker
+    /// declared in a more permissive category), with what gives it away.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub correction: Option<CorrectionView>,
+}
+
+/// Why a service is shown in another category than its site declared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CorrectionView {
+    /// The category the site declared.
+    pub declared: CategoryId,
+    /// What gives it away: a host or a cookie name.
+    pub evidence: String,
+    /// What that is known as.
+    pub known_as: String,
 }
 
 /// One category with its switch.
@@ -458,6 +474,15 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                             .map(|d| d.as_str().to_owned())
                             .collect(),
                         cookies,
+                        correction: compiled
+                            .corrections()
+                            .iter()
+                            .find(|c| c.service == service.id)
+                            .map(|c| CorrectionView {
+                                declared: c.declared,
+                                evidence: c.evidence.clone(),
+                                known_as: c.known_as.clone(),
+                            }),
                     }
                 })
                 .collect();
@@ -681,6 +706,16 @@ pub fn to_text(view: &SiteView) -> String {
                 choice_word(service.choice),
                 source_words(service.source)
             );
+            if let Some(c) = &service.correction {
+                let _ = writeln!(
+                    out,
+                    "    declared as {}; treated as {}: {} is {}",
+                    c.declared.id(),
+                    category.id.id(),
+                    c.evidence,
+                    c.known_as
+                );
+            }
             if !service.blocked_domains.is_empty() {
                 let _ = writeln!(out, "    blocks: {}", service.blocked_domains.join(", "));
             }

@@ -202,7 +202,7 @@ fn higher_sources_replace_lower_ones_and_stale_records_are_refetched() {
         Outcome::Document { valid: true, .. }
     ));
     assert_eq!(record.expires_at, 1_000 + 7_200);
-    assert!(record.compile().is_some());
+    assert!(record.compile(false).is_some());
 
     assert!(
         !record.should_fetch(&well_known, 2_000),
@@ -235,7 +235,7 @@ fn higher_sources_replace_lower_ones_and_stale_records_are_refetched() {
         Outcome::Document { valid: false, .. }
     ));
     assert_eq!(wrong.expires_at, 1_000 + ttl::FAILURE);
-    assert!(wrong.compile().is_none());
+    assert!(wrong.compile(false).is_none());
     let problems: Vec<String> = wrong.problems().iter().map(ToString::to_string).collect();
     assert_eq!(
         problems,

@@ -5,9 +5,11 @@ use cookie_warden::block::{
     self, plan_for, priority, ruleset_id, static_rules, static_ruleset_text, RULESET_CATEGORIES,
 };
 use cookie_warden::domain::Site;
+use cookie_warden::known::KnownCookies;
+use cookie_warden::policy::CompiledPolicy;
 use cookie_warden::policy::{self, CategoryId, Policy};
 use cookie_warden::prefs::{Choice, Preferences};
-use cookie_warden::trackers::Trackers;
+use cookie_warden::trackers::{corrections, Trackers};
 use std::collections::BTreeSet;
 
 fn table() -> &'static Trackers {
@@ -24,7 +26,10 @@ fn kaltiot() -> Policy {
         None,
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    document.valid_policy().cloned().expect("valid")
+    document
+        .valid_policy()
+        .cloned()
+        .unwrap_or_else(|| panic!("invalid"))
 }
 
 fn hosts(plan_set: &BTreeSet<cookie_warden::domain::Host>) -> Vec<&str> {
@@ -52,7 +57,7 @@ const NEEDED: [&str; 14] = [
 #[test]
 fn the_checked_in_rulesets_are_current() {
     for category in RULESET_CATEGORIES {
-        let id = ruleset_id(category).expect("a ruleset");
+        let id = ruleset_id(category).unwrap_or_else(|| panic!("{category:?} has no ruleset"));
         let path = format!("{}/extension/rules/{id}.json", env!("CARGO_MANIFEST_DIR"));
         let shipped = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert!(
@@ -60,11 +65,11 @@ fn the_checked_in_rulesets_are_current() {
             "{path} is not what data/trackers.csv gives: run `cargo run --bin cookie-warden -- rules extension/rules`"
         );
     }
-    let manifest: serde_json::Value =
-        serde_json::from_str(include_str!("../manifest.json")).expect("manifest");
+    let manifest: serde_json::Value = serde_json::from_str(include_str!("../manifest.json"))
+        .unwrap_or_else(|e| panic!("manifest.json: {e}"));
     let resources = manifest["declarative_net_request"]["rule_resources"]
         .as_array()
-        .expect("the manifest declares the static rulesets");
+        .unwrap_or_else(|| panic!("the manifest declares no static rulesets"));
     let declared: Vec<(&str, &str, bool)> = resources
         .iter()
         .map(|r| {
@@ -237,7 +242,7 @@ fn a_sites_choices_lift_or_add_to_the_defaults() {
             ("allow", priority::PAUSE)
         ]
     );
-    assert!(priority::PAUSE > priority::SITE_BLOCK && priority::PAUSE < priority::GPC_HEADER);
+    const { assert!(priority::PAUSE > priority::SITE_ALLOW && priority::PAUSE < priority::GPC_HEADER) };
     assert_eq!(
         rules[0].condition.request_domains.as_deref(),
         Some(&["shop.example".to_owned()][..])
@@ -283,4 +288,168 @@ fn allow_wins_over_the_static_rules_for_a_declared_service() {
             .all(|r| r.condition.initiator_domains.as_deref()
                 == Some(&[site.as_str().to_owned()][..]))
     );
+}
+
+/// A policy for shop.example with one service of `category` listing `domains` and cookies.
+fn shop_policy(category: &str, domains: &[&str], cookies: &[&str]) -> Policy {
+    let storage: Vec<String> = cookies
+        .iter()
+        .map(|n| format!(r#"{{"name": "{n}", "maxAgeSeconds": 3600}}"#))
+        .collect();
+    let domains: Vec<String> = domains.iter().map(|d| format!("\"{d}\"")).collect();
+    let text = format!(
+        r#"{{"version": 1, "site": "shop.example", "services": [
+            {{"id": "tools", "name": "Site tools", "category": "{category}",
+              "domains": [{}], "storage": [{}]}}]}}"#,
+        domains.join(","),
+        storage.join(",")
+    );
+    let document = policy::parse(text.as_bytes(), None).unwrap_or_else(|e| panic!("{e}"));
+    document
+        .valid_policy()
+        .cloned()
+        .unwrap_or_else(|| panic!("invalid: {:?}", document.diagnostics))
+}
+
+/// A declared category, domains, cookies, and the correction expected (category, what it is).
+type Case = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    Option<(CategoryId, &'static str)>,
+);
+
+#[test]
+fn a_known_tracker_declared_in_a_more_permissive_category_is_treated_by_its_own() {
+    let known = KnownCookies::bundled();
+    let cases: &[Case] = &[
+        // By host: Google Analytics as functional is statistics.
+        (
+            "functional",
+            &["google-analytics.com"],
+            &[],
+            Some((CategoryId::Statistics, "Google Analytics")),
+        ),
+        // By a distinctive cookie: _fbp as necessary is marketing.
+        (
+            "necessary",
+            &[],
+            &["_fbp"],
+            Some((CategoryId::Marketing, "Facebook")),
+        ),
+        // The strictest evidence wins.
+        (
+            "functional",
+            &["google-analytics.com", "bat.bing.com"],
+            &[],
+            Some((CategoryId::Marketing, "Microsoft Advertising")),
+        ),
+        // A service known by its hosts is not judged by the cookie table: Leadfeeder is
+        // statistics by its host, whatever the cookie table says of _lfa.
+        ("statistics", &["lfeeder.com"], &["_lfa"], None),
+        (
+            "functional",
+            &["lfeeder.com"],
+            &["_lfa"],
+            Some((CategoryId::Statistics, "Leadfeeder")),
+        ),
+        // Declared as what it is, or stricter: no correction.
+        ("statistics", &["google-analytics.com"], &["_ga"], None),
+        ("marketing", &["google-analytics.com"], &[], None),
+        // A tag manager declared as necessary is not its analytics endpoint (gtag.js by path).
+        ("necessary", &["googletagmanager.com"], &[], None),
+        // A generic name is no evidence.
+        (
+            "necessary",
+            &[],
+            &["sessionid", "_session_id", "csrftoken"],
+            None,
+        ),
+    ];
+    for (category, domains, cookies, expected) in cases {
+        let policy = shop_policy(category, domains, cookies);
+        let found = corrections(&policy, table(), known);
+        let got = found
+            .first()
+            .map(|c| (c.treated_as, c.known_as.as_str(), c.evidence.as_str()));
+        match expected {
+            None => assert_eq!(got, None, "{category} {domains:?} {cookies:?}"),
+            Some((treated, what)) => {
+                let (t, known_as, evidence) = got
+                    .unwrap_or_else(|| panic!("{category} {domains:?} {cookies:?}: no correction"));
+                assert_eq!(t, *treated, "{domains:?} {cookies:?}");
+                assert!(
+                    known_as.contains(what) || evidence == *what,
+                    "{known_as} / {evidence}"
+                );
+                assert_eq!(found[0].declared.id(), *category);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_corrected_service_is_blocked_and_shown_unless_the_visitor_trusts_the_site() {
+    let shop = site("shop.example");
+    let prefs = Preferences::default();
+    let policy = shop_policy("functional", &["google-analytics.com"], &["_ga"]);
+
+    let corrected = CompiledPolicy::corrected(policy.clone(), false);
+    assert_eq!(
+        corrected.policy().services[0].category,
+        CategoryId::Statistics
+    );
+    assert_eq!(corrected.corrections().len(), 1);
+    let plan = plan_for(&shop, Some(corrected.policy()), &prefs, table());
+    assert!(plan.blocks_request("www.google-analytics.com", "/g/collect", table(), &prefs));
+    assert!(
+        plan.allowed.is_empty(),
+        "no allow rule lifts the static one: {:?}",
+        plan.allowed
+    );
+    let deletions = cookie_warden::deletions::SiteDeletions::default();
+    let view = cookie_warden::view::site_view(&cookie_warden::view::ViewInput {
+        site: &shop,
+        policy: cookie_warden::view::PolicyState::Declared {
+            policy: &corrected,
+            url: "https://shop.example/.well-known/cookie-policy.json",
+            kind: policy::DocumentKind::CookiePolicy,
+            warnings: &[],
+        },
+        prefs: &prefs,
+        known: KnownCookies::bundled(),
+        cookies: &[],
+        deletions: &deletions,
+        language: "en",
+        read_at: None,
+        now: 1_800_000_000,
+    });
+    let statistics = view
+        .categories
+        .iter()
+        .find(|c| c.id == CategoryId::Statistics);
+    let shown = statistics.and_then(|c| c.services.iter().find(|s| s.id == "tools"));
+    let correction = shown.and_then(|s| s.correction.as_ref());
+    assert_eq!(
+        correction.map(|c| c.declared),
+        Some(CategoryId::Functional),
+        "shown under statistics, saying so"
+    );
+    let text = cookie_warden::view::to_text(&view);
+    assert!(
+        text.contains("declared as functional; treated as statistics: "),
+        "{text}"
+    );
+
+    // Trusted: as the site declares it; functional is allowed, so an allow rule lets it through
+    // above the static rules.
+    let trusted = CompiledPolicy::corrected(policy, true);
+    assert_eq!(
+        trusted.policy().services[0].category,
+        CategoryId::Functional
+    );
+    assert!(trusted.corrections().is_empty());
+    let plan = plan_for(&shop, Some(trusted.policy()), &prefs, table());
+    assert!(!plan.blocks_request("www.google-analytics.com", "/g/collect", table(), &prefs));
+    assert!(hosts(&plan.allowed).contains(&"google-analytics.com"));
 }

@@ -26,6 +26,8 @@ pub struct CompiledPolicy {
     patterns: HashMap<String, Vec<EntryRef>>,
     /// The distinct lengths of those prefixes, ascending.
     prefix_lengths: Vec<usize>,
+    /// Services whose declared category was corrected (already applied to `policy`).
+    corrections: Vec<crate::trackers::Correction>,
 }
 
 /// The storage entry that declares a cookie, with its service.
@@ -69,6 +71,7 @@ impl CompiledPolicy {
             exact,
             patterns,
             prefix_lengths,
+            corrections: Vec::new(),
         };
         let policy = &compiled.policy;
         for bucket in compiled.patterns.values_mut() {
@@ -85,6 +88,29 @@ impl CompiledPolicy {
     /// The policy itself.
     pub fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// Indexes `policy` with its known trackers put in the categories they are known by, unless
+    /// `trust_site_categories` ([`crate::trackers::corrections`]).
+    pub fn corrected(mut policy: Policy, trust_site_categories: bool) -> CompiledPolicy {
+        let corrections = if trust_site_categories {
+            Vec::new()
+        } else {
+            crate::trackers::corrections(
+                &policy,
+                crate::trackers::Trackers::bundled(),
+                crate::known::KnownCookies::bundled(),
+            )
+        };
+        crate::trackers::apply(&mut policy, &corrections);
+        let mut compiled = CompiledPolicy::new(policy);
+        compiled.corrections = corrections;
+        compiled
+    }
+
+    /// The services whose declared category was corrected.
+    pub fn corrections(&self) -> &[crate::trackers::Correction] {
+        &self.corrections
     }
 
     /// The entry that declares storage `name` of `kind` living on `domain` (a cookie's domain; a

@@ -549,7 +549,8 @@ async fn handle(request: Request, sender: &Sender) -> Response {
         change @ (Request::SetDefault { .. }
         | Request::SetUndeclared { .. }
         | Request::SetActWithoutPolicy { .. }
-        | Request::SetGlobalPrivacyControl { .. }) => {
+        | Request::SetGlobalPrivacyControl { .. }
+        | Request::SetTrustSiteCategories { .. }) => {
             // Applied to the preferences as they are now, in one step: changes sent at the same
             // time from several pages all take effect.
             with(|s| change.apply_to(&mut s.prefs));
@@ -578,6 +579,7 @@ async fn handle(request: Request, sender: &Sender) -> Response {
 /// After a change that concerns every site: stores the choices, brings the global rules and
 /// every known site's rules in line, and sweeps every cookie.
 async fn after_global_change() {
+    with(state::State::recompile_policies);
     persist(Record::Prefs).await;
     reconcile_rules().await;
     let sites: Vec<Site> = with(|s| {
@@ -616,13 +618,14 @@ async fn policy_of(site: &Site) -> Option<Rc<Loaded>> {
         return loaded;
     }
     let stored = storage_get(Area::Local, &keys::policy(site)).await.ok()?;
+    let trust = with(|s| s.prefs.trust_site_categories);
     let loaded = if stored.is_undefined() || stored.is_null() {
         None
     } else {
         from_js::<PolicyRecord>(stored)
             .ok()
             .filter(|r| &r.site == site)
-            .map(Loaded::new)
+            .map(|record| Loaded::new(record, trust))
     };
     // Another event may have loaded or replaced it meanwhile; that one wins.
     with(|s| match s.policy(site) {
@@ -990,7 +993,8 @@ async fn adopt(site: &Site, record: PolicyRecord, why: Discovery, private: bool)
                 return false;
             }
         }
-        s.set_policy(site, Some(Loaded::learned(record.clone(), private)));
+        let trust = s.prefs.trust_site_categories;
+        s.set_policy(site, Some(Loaded::learned(record.clone(), private, trust)));
         true
     });
     if !replaced {

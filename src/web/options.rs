@@ -277,6 +277,7 @@ fn render() {
         .child(defaults_section(&prefs))
         .child(undeclared_section(&prefs))
         .child(no_policy_section(&prefs))
+        .child(trust_section(&prefs))
         .child(gpc_section(&prefs))
         .child(sites_section(&prefs, &query))
         .child(backup_section())
@@ -474,6 +475,16 @@ fn no_policy_section(prefs: &Preferences) -> El {
         Some(&t("optionsNoPolicyHelp", &[])),
         prefs.act_without_policy,
         |on| change(Request::SetActWithoutPolicy { on }, None),
+    ))
+}
+
+fn trust_section(prefs: &Preferences) -> El {
+    section("trust-title", &t("optionsTrustTitle", &[])).child(checkbox(
+        "trust-site-categories",
+        &t("optionsTrustLabel", &[]),
+        Some(&t("optionsTrustHelp", &[])),
+        prefs.trust_site_categories,
+        |on| change(Request::SetTrustSiteCategories { on }, None),
     ))
 }
 

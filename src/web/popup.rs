@@ -419,10 +419,16 @@ fn category(tab_id: i32, site: &Site, category: &CategoryView, guessing: bool) -
     if let Some(description) = &category.description {
         section = section.child(El::new("p").class("description").text(description));
     }
-    section.children(category.services.iter().map(|s| service(tab_id, site, s)))
+    let shown_in = category.id;
+    section.children(
+        category
+            .services
+            .iter()
+            .map(|s| service(tab_id, site, shown_in, s)),
+    )
 }
 
-fn service(tab_id: i32, site: &Site, service: &ServiceView) -> El {
+fn service(tab_id: i32, site: &Site, shown_in: CategoryId, service: &ServiceView) -> El {
     let allowed = service.choice == Choice::Allow;
     let id = format!("svc-{}", id_safe(&service.id));
     let change_site = site.clone();
@@ -465,6 +471,17 @@ fn service(tab_id: i32, site: &Site, service: &ServiceView) -> El {
                 .attr("rel", "noopener noreferrer")
                 .text(&t("popupPrivacyPolicy", &[&service.name])),
         );
+    }
+    if let Some(c) = &service.correction {
+        block = block.child(El::new("p").class("corrected").text(&t(
+            "popupCorrected",
+            &[
+                &category_name(c.declared),
+                &category_name(shown_in),
+                &c.evidence,
+                &c.known_as,
+            ],
+        )));
     }
     if !service.blocked_domains.is_empty() {
         block = block.child(

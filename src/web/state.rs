@@ -73,21 +73,25 @@ pub struct Loaded {
     pub compiled: Option<(CompiledPolicy, DocumentKind, Vec<Diagnostic>)>,
     /// Learned in a private window: kept in memory only, and its rules are session rules.
     pub private: bool,
+    /// Compiled trusting the site's categories, or with known trackers corrected.
+    pub trust_site_categories: bool,
 }
 
 impl Loaded {
-    /// Compiles `record` (read from storage, or learned outside private windows).
-    pub fn new(record: PolicyRecord) -> Rc<Loaded> {
-        Loaded::learned(record, false)
+    /// Compiles `record` (read from storage, or learned outside private windows), trusting
+    /// the site's categories or not ([`PolicyRecord::compile`]).
+    pub fn new(record: PolicyRecord, trust_site_categories: bool) -> Rc<Loaded> {
+        Loaded::learned(record, false, trust_site_categories)
     }
 
     /// Compiles `record`, learned in a private window or not.
-    pub fn learned(record: PolicyRecord, private: bool) -> Rc<Loaded> {
-        let compiled = record.compile();
+    pub fn learned(record: PolicyRecord, private: bool, trust_site_categories: bool) -> Rc<Loaded> {
+        let compiled = record.compile(trust_site_categories);
         Rc::new(Loaded {
             record,
             compiled,
             private,
+            trust_site_categories,
         })
     }
 }
@@ -275,6 +279,17 @@ impl State {
     }
 
     /// The sites whose records memory holds.
+    /// Compiles again the records in memory that were compiled under another choice of
+    /// trusting sites' categories than the visitor's current one.
+    pub fn recompile_policies(&mut self) {
+        let trust = self.prefs.trust_site_categories;
+        for (loaded, _) in self.policies.values_mut() {
+            if let Some(old) = loaded.as_ref().filter(|l| l.trust_site_categories != trust) {
+                *loaded = Some(Loaded::learned(old.record.clone(), old.private, trust));
+            }
+        }
+    }
+
     pub fn sites_in_memory(&self) -> Vec<Site> {
         self.policies
             .iter()

@@ -386,7 +386,7 @@ fn show(
         .clone()
         .ok_or("the policy names no usable site")?;
     let site = policy.site.clone();
-    let compiled = CompiledPolicy::new(policy);
+    let compiled = CompiledPolicy::corrected(policy, false);
     let url = file.display().to_string();
     let state = if document.is_valid() {
         PolicyState::Declared {
