@@ -98,8 +98,8 @@ export function kaltiotLanguageFile(lang = 'en', domain = 'kaltiot-ot.test') {
             cookie('_lfa', site, 730, fi ? 'Tunnistaa vierailevat yritykset.' : 'Identifies the companies that visit.'),
           ],
           [
-            host('google-analytics.test', 'Google Analytics 4', 'Visitor statistics.', 'https://policies.google.com/privacy', []),
-            host('lfeeder.test', 'Leadfeeder', 'Company identification.', 'https://www.leadfeeder.com/privacy/', []),
+            host('google-analytics.com', 'Google Analytics 4', 'Visitor statistics.', 'https://policies.google.com/privacy', []),
+            host('lfeeder.com', 'Leadfeeder', 'Company identification.', 'https://www.leadfeeder.com/privacy/', []),
           ],
         ),
       ],

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import https from 'node:https';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,8 @@ import {
   HEAVY_DENIED_TRACKER,
   EXTRA_HOSTS,
   flipTracker,
+  REAL_HOSTS,
+  NOPOLICY_THIRD_PARTIES,
 } from './server.mjs';
 
 let srv;
@@ -63,19 +66,22 @@ after(async () => {
 
 test('url() builds http URLs with the port', () => {
   assert.equal(srv.url(HOSTS.kaltiot), `http://www.kaltiot.test:${srv.port}/`);
-  assert.equal(srv.url(HOSTS.ga, '/g/collect.js'), `http://www.google-analytics.test:${srv.port}/g/collect.js`);
+  assert.equal(srv.url(HOSTS.gaStandIn, '/g/collect.js'), `http://www.google-analytics.test:${srv.port}/g/collect.js`);
+  assert.equal(srv.secureUrl(HOSTS.ga, '/g/collect.js'), `https://www.google-analytics.com:${srv.securePort}/g/collect.js`);
 });
 
-test('HOSTS names every site under .test', () => {
+test('HOSTS names every site under .test, but the seed site\'s third parties by their real names', () => {
+  const real = ['gtm', 'ga', 'lf'];
   for (const [key, host] of Object.entries(HOSTS)) {
-    assert.match(host, /^[a-z0-9.-]+\.test$/, key);
+    if (!real.includes(key)) assert.match(host, /^[a-z0-9.-]+\.test$/, key);
   }
   assert.equal(HOSTS.kaltiot, 'www.kaltiot.test');
   assert.equal(HOSTS.nopolicy, 'www.nopolicy.test');
   assert.equal(HOSTS.tcf, 'www.tcf-shop.test');
-  assert.equal(HOSTS.gtm, 'www.googletagmanager.test');
-  assert.equal(HOSTS.ga, 'www.google-analytics.test');
-  assert.equal(HOSTS.lf, 'sc.lfeeder.test');
+  assert.equal(HOSTS.gtm, 'www.googletagmanager.com');
+  assert.equal(HOSTS.ga, 'www.google-analytics.com');
+  assert.equal(HOSTS.lf, 'sc.lfeeder.com');
+  for (const host of [HOSTS.gtm, HOSTS.ga, HOSTS.lf]) assert.ok(REAL_HOSTS.includes(host), host);
 });
 
 test('Kaltiot home page: policy link, trackers, beacon, cookies', async () => {
@@ -90,11 +96,11 @@ test('Kaltiot home page: policy link, trackers, beacon, cookies', async () => {
     ]);
     assert.equal(r.headers.link, undefined);
     assert.match(r.text, /<link rel="cookie-policy" href="\/cookie-policy\.json">/);
-    const p = srv.port;
-    assert.ok(r.text.includes(`<script src="http://www.googletagmanager.test:${p}/gtm.js?id=GTM-DEMO"></script>`));
-    assert.ok(r.text.includes(`<script async src="http://www.google-analytics.test:${p}/g/collect.js"></script>`));
-    assert.ok(r.text.includes(`<script async src="http://sc.lfeeder.test:${p}/lftracker.js"></script>`));
-    assert.ok(r.text.includes(`<img src="http://www.google-analytics.test:${p}/g/collect?beacon=page" width="1" height="1" alt=""`));
+    const p = srv.securePort;
+    assert.ok(r.text.includes(`<script src="https://www.googletagmanager.com:${p}/gtm.js?id=GTM-DEMO"></script>`));
+    assert.ok(r.text.includes(`<script async src="https://www.google-analytics.com:${p}/g/collect.js"></script>`));
+    assert.ok(r.text.includes(`<script async src="https://sc.lfeeder.com:${p}/lftracker.js"></script>`));
+    assert.ok(r.text.includes(`<img src="https://www.google-analytics.com:${p}/g/collect?beacon=page" width="1" height="1" alt=""`));
     assert.match(r.text, /Cookie settings/);
     assert.match(r.text, /href="\/cookie-policy-eu\/"/);
   }
@@ -121,9 +127,9 @@ test('Kaltiot demo policy at both addresses', async () => {
     const byId = Object.fromEntries(policy.services.map((s) => [s.id, s]));
     assert.equal(byId['kaltiot-site'].category, 'functional');
     assert.deepEqual(byId['kaltiot-site'].storage.map((e) => [e.name, e.maxAgeSeconds]), [['cw_lang', 31536000]]);
-    assert.deepEqual(byId['google-tag-manager'].domains, ['googletagmanager.test']);
-    assert.deepEqual(byId['google-analytics-4'].domains, ['google-analytics.test', 'analytics.google.test']);
-    assert.deepEqual(byId.leadfeeder.domains, ['leadfeeder.test', 'lfeeder.test']);
+    assert.deepEqual(byId['google-tag-manager'].domains, ['googletagmanager.com']);
+    assert.deepEqual(byId['google-analytics-4'].domains, ['google-analytics.com', 'analytics.google.com']);
+    assert.deepEqual(byId.leadfeeder.domains, ['leadfeeder.com', 'lfeeder.com']);
     const names = policy.services.flatMap((s) => (s.storage ?? []).map((e) => e.name));
     assert.ok(!names.includes('visitor_note'), 'visitor_note stays undeclared');
     assert.deepEqual(policy, buildDemoPolicy());
@@ -199,14 +205,17 @@ test('tracker stand-ins: scripts and pixels', async () => {
   assert.equal(missing.status, 404);
 });
 
-test('nopolicy site: no policy anywhere, same trackers', async () => {
+test('nopolicy site: no policy anywhere, real trackers and the hosts pages need', async () => {
   const r = await get(HOSTS.nopolicy, '/');
   assert.equal(r.status, 200);
   assert.equal(r.headers['content-type'], 'text/html; charset=utf-8');
   assert.equal(r.headers.link, undefined);
   assert.doesNotMatch(r.text, /rel="cookie-policy"/);
-  assert.ok(r.text.includes(`http://www.google-analytics.test:${srv.port}/g/collect.js`));
-  assert.ok(r.text.includes(`http://sc.lfeeder.test:${srv.port}/lftracker.js`));
+  for (const [host, p] of [...NOPOLICY_THIRD_PARTIES.trackers, ...NOPOLICY_THIRD_PARTIES.needed]) {
+    assert.ok(r.text.includes(`https://${host}:${srv.securePort}${p}`), `${host}${p}`);
+    assert.equal((await get(host, p)).status, 200, `${host}${p} answers`);
+  }
+  assert.match(String(r.headers['set-cookie']), /sessionid=/);
   for (const host of [HOSTS.nopolicy, 'nopolicy.test']) {
     for (const p of ['/.well-known/cookie-policy.json', '/cookie-policy.json']) {
       assert.equal((await get(host, p)).status, 404, `${host}${p}`);
@@ -402,13 +411,31 @@ test('unknown host and unknown path', async () => {
   assert.equal((await get(HOSTS.kaltiot, '/no-such-page')).status, 404);
 });
 
+test('the https listener serves the real host names', async () => {
+  const r = await new Promise((resolve, reject) => {
+    const req = https.request(
+      { host: '127.0.0.1', port: srv.securePort, path: '/g/collect.js', servername: HOSTS.ga, headers: { Host: HOSTS.ga }, rejectUnauthorized: false },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(r.status, 200);
+  assert.match(r.text, /_ga=/);
+  assert.equal(srv.log.at(-1).scheme, 'https');
+});
+
 test('requests are logged with their details', async () => {
   srv.clearLog();
   const logRef = srv.log;
   await get(HOSTS.kaltiot, '/cookie-policy.json?x=1', {
     headers: { Referer: 'http://www.kaltiot.test/', Origin: 'http://www.kaltiot.test', Cookie: 'cw_lang=en', 'User-Agent': 'selftest' },
   });
-  await get(HOSTS.ga, '/g/collect?v=2&tid=G-DEMO');
+  await get(HOSTS.gaStandIn, '/g/collect?v=2&tid=G-DEMO');
   await get('region1.google-analytics.test', '/g/collect');
   await get('xgoogle-analytics.test', '/');
   assert.equal(srv.log, logRef);

@@ -17,6 +17,7 @@ import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeCertificate } from './tls.mjs';
 import {
   ONETRUST,
   COOKIEBOT_CBID,
@@ -42,10 +43,13 @@ export const HOSTS = Object.freeze({
   nopolicy: 'www.nopolicy.test',
   // A shop that publishes a TCF Vendor Device Storage Disclosure through a Link header.
   tcf: 'www.tcf-shop.test',
-  // Third-party stand-ins.
-  gtm: 'www.googletagmanager.test',
-  ga: 'www.google-analytics.test',
-  lf: 'sc.lfeeder.test',
+  // The seed site's third parties by their real names (on this server over https; the test
+  // browsers map them here): Google Tag Manager, Google Analytics 4, Leadfeeder.
+  gtm: 'www.googletagmanager.com',
+  ga: 'www.google-analytics.com',
+  lf: 'sc.lfeeder.com',
+  // A stand-in tracker no table knows, for the scenarios about a site's own rules (issue 10).
+  gaStandIn: 'www.google-analytics.test',
   ads: 'ads.adserver.test',
   // Sites whose policy is broken in one way each.
   wrongsite: 'www.wrongsite.test',
@@ -67,6 +71,8 @@ export const HOSTS = Object.freeze({
   gpcallow: 'www.gpcallow.test',
   manykeys: 'www.manykeys.test',
   privateonly: 'www.privateonly.test',
+  // A site whose policy lists Google Analytics (by its real host) as functional (issue 12).
+  mislabel: 'www.mislabel.test',
   // Sites whose declaration comes from their consent platform (demo/cmp.mjs, issue 11).
   kaltiotOt: 'www.kaltiot-ot.test',
   cmpPointer: 'www.cmp-pointer.test',
@@ -90,6 +96,50 @@ export const TIMING_SITES = Object.freeze({
   own: Object.freeze(Array.from({ length: 10 }, (_, i) => `own-policy-${String(i + 1).padStart(2, '0')}.test`)),
   oneTrust: Object.freeze(Array.from({ length: 10 }, (_, i) => `ot-policy-${String(i + 1).padStart(2, '0')}.test`)),
 });
+
+/**
+ * What www.nopolicy.test's page loads from third parties by their real names, each [host, path]:
+ * TRACKERS are known trackers (data/trackers.csv), blocked from the first visit while their
+ * categories are denied; NEEDED are what pages need (a tag manager's container, a captcha, a
+ * CDN library, a consent platform's script), never blocked.
+ */
+export const NOPOLICY_THIRD_PARTIES = Object.freeze({
+  trackers: Object.freeze([
+    ['www.google-analytics.com', '/g/collect.js'],
+    ['www.googletagmanager.com', '/gtag/js?id=G-DEMO'],
+    ['sc.lfeeder.com', '/lftracker.js'],
+    ['connect.facebook.net', '/en_US/fbevents.js'],
+    ['bat.bing.com', '/bat.js'],
+    ['static.hotjar.com', '/c/hotjar-1.js?sv=6'],
+    ['snap.licdn.com', '/li.lms-analytics/insight.min.js'],
+    ['www.clarity.ms', '/tag/demo'],
+    ['analytics.tiktok.com', '/i18n/pixel/events.js'],
+  ]),
+  needed: Object.freeze([
+    ['www.googletagmanager.com', '/gtm.js?id=GTM-DEMO'],
+    ['www.google.com', '/recaptcha/api.js'],
+    ['cdn.jsdelivr.net', '/npm/demo-lib@1.0.0/dist/lib.min.js'],
+    ['cdn.cookielaw.org', '/scripttemplates/otSDKStub.js'],
+  ]),
+});
+
+/** Every real host name the demo serves (the test browsers map each to the local server). */
+export const REAL_HOSTS = Object.freeze([
+  ...new Set([
+    ...CMP_HOSTS,
+    'www.googletagmanager.com',
+    'www.google-analytics.com',
+    'region1.google-analytics.com',
+    'sc.lfeeder.com',
+    ...[...NOPOLICY_THIRD_PARTIES.trackers, ...NOPOLICY_THIRD_PARTIES.needed].map(([h]) => h),
+  ]),
+]);
+
+/**
+ * How many sites (corpus1.test …, none with a policy) the keep corpus's cookies are spread
+ * over, 100 each: a browser keeps some 180 cookies per site.
+ */
+export const CORPUS_HOSTS = 8;
 
 /** gpcallow.test's trackers: the statistics host (denied) and the functional one under it (allowed). */
 export const GPC_STATS_HOST = 'stats.gpc-cdn.test';
@@ -135,6 +185,9 @@ export const EXTRA_HOSTS = Object.freeze([
   GPC_STATS_HOST,
   GPC_WIDGET_HOST,
   'sub.pointer.test',
+  HOSTS.gaStandIn,
+  ...REAL_HOSTS,
+  ...Array.from({ length: CORPUS_HOSTS }, (_, i) => `corpus${i + 1}.test`),
   ...Object.values(HTTPS_HOSTS),
   ...Object.values(HTTPS_HOSTS).map((h) => h.replace(/^www\./, '')),
   ...Object.values(SHOP_TRACKERS),
@@ -152,6 +205,8 @@ export const VARIANT_DEFAULTS = Object.freeze({
   // When not null, the document (object or string) served as the Kaltiot demo policy instead of
   // the one computed from the example, for tests of policy changes and caching.
   kaltiotPolicy: null,
+  // Cookie names that cN.nopolicy.test/corpus sets, a hundred per host (the keep corpus).
+  corpusCookies: [],
   // When true, www.slowpolicy.test answers its policy at once with headers and then trickles
   // one byte every 500 ms, forever: only a deadline on the whole fetch ends it.
   slowTrickle: false,
@@ -193,7 +248,6 @@ export function buildDemoPolicy() {
   const policy = JSON.parse(fs.readFileSync(EXAMPLE_POLICY_URL, 'utf8'));
   policy.site = testDomain(policy.site);
   for (const service of policy.services) {
-    if (Array.isArray(service.domains)) service.domains = service.domains.map(testDomain);
     for (const entry of service.storage ?? []) {
       if (typeof entry.domain === 'string') entry.domain = testDomain(entry.domain);
     }
@@ -562,16 +616,27 @@ ${kaltiotFooter(policy)}`,
 }
 
 function noPolicyPage(o) {
+  const { trackers, needed } = NOPOLICY_THIRD_PARTIES;
+  const scripts = [...needed, ...trackers]
+    .map(([h, p]) => `<script async src="${escapeHtml(o.secure(h) + p)}"></script>`)
+    .join('\n');
   return page({
     title: 'No Policy Ltd – we publish nothing',
-    head: `<script async src="${o.ga}/g/collect.js"></script>
-<script async src="${o.lf}/lftracker.js"></script>
+    // The cookies Google Analytics and Leadfeeder would set, set by the page itself (their
+    // scripts are blocked from the first visit), beside a login session's.
+    head: `${scripts}
+<script>
+  document.cookie = "_ga=GA1.1.123.456; path=/; max-age=63072000";
+  document.cookie = "_ga_DEMO123=GS1.1.123.1.0.0; path=/; max-age=63072000";
+  document.cookie = "_lfa=LF1.1.abc; path=/; max-age=63072000";
+</script>
 `,
     body: `<main>
   <h1>No Policy Ltd</h1>
-  <p>This site publishes no machine-readable cookie policy, but it loads Google Analytics and
-     Leadfeeder (the stand-ins), which set <code>_ga</code>, <code>_ga_DEMO123</code> and
-     <code>_lfa</code>.</p>
+  <p>This site publishes no machine-readable cookie policy. It loads well-known trackers by
+     their real names (Google Analytics, Leadfeeder, the Meta pixel, …), its tag manager, a
+     captcha, a CDN library and a consent platform's script, and sets <code>_ga</code>,
+     <code>_ga_DEMO123</code> and <code>_lfa</code> itself, beside its login session.</p>
   <img src="${o.ga}/g/collect?beacon=page" width="1" height="1" alt="" id="beacon">
 </main>`,
   });
@@ -702,7 +767,7 @@ function steeringPage(host, o, { head = '', about, script = '' }) {
   const site = host.replace(/^www\./, '');
   return page({
     title: `${host} – ${about}`,
-    head: `${head}<script async src="${o.ga}/g/collect.js?from=${escapeHtml(site)}"></script>
+    head: `${head}<script async src="${o.gaStandIn}/g/collect.js?from=${escapeHtml(site)}"></script>
 `,
     body: `<main>
   <h1>${escapeHtml(host)}</h1>
@@ -710,6 +775,24 @@ function steeringPage(host, o, { head = '', about, script = '' }) {
   <img src="/last.gif" width="1" height="1" alt="" id="last">
 </main>${script}`,
   });
+}
+
+/** mislabel.test's policy: Google Analytics, by its real host and cookie, declared as functional. */
+export function mislabelPolicy() {
+  return {
+    version: 1,
+    site: 'mislabel.test',
+    services: [
+      {
+        id: 'site-tools',
+        name: 'Site tools',
+        provider: 'Google',
+        category: 'functional',
+        domains: ['google-analytics.com'],
+        storage: [{ name: '_ga', maxAgeSeconds: 63072000, purpose: 'Remembers the visitor.' }],
+      },
+    ],
+  };
 }
 
 /** manykeys.test's policy: valid, with MANY_KEYS unknown top-level keys. */
@@ -863,11 +946,14 @@ export async function startDemoServer({
   let actualPort = port;
 
   const origin = (h) => `http://${h}:${actualPort}`;
-  const secure = (h) => `https://${h}${tls && (tls.port ?? 443) !== 443 ? `:${tls.port}` : ''}`;
+  let securePort = 443;
+  const secure = (h) => `https://${h}${securePort !== 443 ? `:${securePort}` : ''}`;
   const origins = () => ({
-    gtm: origin(HOSTS.gtm),
-    ga: origin(HOSTS.ga),
-    lf: origin(HOSTS.lf),
+    gtm: secure(HOSTS.gtm),
+    ga: secure(HOSTS.ga),
+    lf: secure(HOSTS.lf),
+    gaStandIn: origin(HOSTS.gaStandIn),
+    secure,
     ads: origin(HOSTS.ads),
     kaltiot: origin(HOSTS.kaltiot),
     heavyAllowed: origin(HEAVY_ALLOWED_TRACKER),
@@ -953,7 +1039,41 @@ export async function startDemoServer({
   };
 
   const nopolicy = (req, res, p) => {
-    if (p === '/' || p === '/index.html') return html(res, noPolicyPage(origins()));
+    if (p === '/' || p === '/index.html') {
+      return html(res, noPolicyPage(origins()), {
+        'Set-Cookie': ['sessionid=s3cr3t; Path=/; Max-Age=1209600; HttpOnly', 'csrftoken=t0k3n; Path=/; Max-Age=31449600'],
+      });
+    }
+    return notFound(res);
+  };
+  // corpusN.test/: the Nth hundred of the names in the `corpusCookies` variant, as cookies for
+  // a year; the sites publish nothing.
+  const corpus = (req, res, p, h) => {
+    const n = Number(/^corpus(\d+)\.test$/.exec(h)?.[1] ?? 0) - 1;
+    if (p !== '/' || n < 0) return notFound(res);
+    const names = variants.corpusCookies.slice(n * 100, n * 100 + 100);
+    return html(res, `<!doctype html><title>corpus ${n + 1}</title><p>${names.length} cookies</p>`, {
+      'Set-Cookie': names.map((name) => `${name}=1; Path=/; Max-Age=31536000`),
+    });
+  };
+
+  const mislabel = (req, res, p) => {
+    if (p === '/' || p === '/index.html') {
+      return html(
+        res,
+        page({
+          title: 'Mislabel Ltd – Google Analytics declared as functional',
+          head: `<script async src="${origins().ga}/g/collect.js?from=mislabel"></script>\n`,
+          body: `<main>
+  <h1>Mislabel Ltd</h1>
+  <p>Its policy lists Google Analytics as a functional "site tool".</p>
+  <img src="/last.gif" width="1" height="1" alt="" id="last">
+</main>`,
+        }),
+      );
+    }
+    if (isPolicyPath(p)) return policyJson(res, JSON.stringify(mislabelPolicy(), null, 2));
+    if (p === '/last.gif') return gif(res);
     return notFound(res);
   };
 
@@ -965,7 +1085,10 @@ export async function startDemoServer({
     return notFound(res);
   };
 
-  const gtm = (req, res, p) => (p === '/gtm.js' ? js(res, GTM_JS) : notFound(res));
+  const gtm = (req, res, p) => (p === '/gtm.js' ? js(res, GTM_JS) : p === '/gtag/js' ? js(res, GA_JS) : notFound(res));
+  // The other real third parties nopolicy.test loads: a script for a .js path, else a GIF.
+  const realThirdParty = (req, res, p) =>
+    /\.js$|\/gtag\/js$|\/tag\//.test(p) ? js(res, `// ${requestHost(req)} stand-in (Cookie Warden demo)\n`) : gif(res);
 
   const ga = (req, res, p) => {
     if (p === '/g/collect.js') return js(res, GA_JS);
@@ -1295,12 +1418,19 @@ export async function startDemoServer({
   const sites = [
     ['kaltiot.test', kaltiot],
     ['nopolicy.test', nopolicy],
+    ...Array.from({ length: CORPUS_HOSTS }, (_, i) => [`corpus${i + 1}.test`, corpus]),
     ['tcf-shop.test', tcf],
-    ['googletagmanager.test', gtm],
+    ['mislabel.test', mislabel],
+    ['googletagmanager.com', gtm],
+    ['google-analytics.com', ga],
+    ['analytics.google.com', ga],
     ['google-analytics.test', ga],
-    ['analytics.google.test', ga],
-    ['lfeeder.test', lf],
-    ['leadfeeder.test', lf],
+    ['lfeeder.com', lf],
+    ['leadfeeder.com', lf],
+    ...NOPOLICY_THIRD_PARTIES.trackers
+      .concat(NOPOLICY_THIRD_PARTIES.needed)
+      .filter(([h]) => !/googletagmanager|google-analytics|lfeeder|cookielaw/.test(h))
+      .map(([h]) => [h, realThirdParty]),
     ['adserver.test', ads],
     ['wrongsite.test', wrongsite],
     ['oversize.test', oversize],
@@ -1401,17 +1531,19 @@ export async function startDemoServer({
   const server = http.createServer(handle);
   await listen(server, port);
   actualPort = server.address().port;
-  let secureServer = null;
-  if (tls) {
-    secureServer = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-      req.secure = true;
-      handle(req, res);
-    });
-    await listen(secureServer, tls.port ?? 443);
-  }
+  // https always: the real host names are served over it (on tls.port, else any free port).
+  const { key, cert } = tls?.key ? tls : makeCertificate(['*.test', ...REAL_HOSTS, ...Object.values(HTTPS_HOSTS)]);
+  const secureServer = https.createServer({ key, cert }, (req, res) => {
+    req.secure = true;
+    handle(req, res);
+  });
+  await listen(secureServer, tls?.port ?? 0);
+  securePort = secureServer.address().port;
 
   return {
     port: actualPort,
+    /** The https listener's port (443 when asked for, as the consent platforms' names need). */
+    securePort,
     host,
     url: (h, p = '/') => `http://${h}:${actualPort}${p.startsWith('/') ? p : '/' + p}`,
     /** The https address of a page (with the `tls` option). */

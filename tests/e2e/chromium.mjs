@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CMP_HOSTS } from '../../demo/server.mjs';
+import { REAL_HOSTS } from '../../demo/server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // CW_EXTENSION: another build of the extension (a control run against an older one).
@@ -46,8 +46,9 @@ export async function launch({
       `--lang=${lang}`,
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
-      // The demo sites, and the consent platforms' real host names, on the local servers.
-      `--host-resolver-rules=${['*.test', ...CMP_HOSTS].map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
+      // The demo sites, and the real host names the demo serves (consent platforms, trackers,
+      // the hosts pages need), on the local servers: never the internet.
+      `--host-resolver-rules=${['*.test', ...REAL_HOSTS].map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
       // The https sites' certificate is made at test start (tests/e2e/tls.mjs).
       '--ignore-certificate-errors',
       '--no-sandbox',
@@ -85,10 +86,23 @@ export async function launch({
   let standInPage = null;
   const ours = (w) => w.url().startsWith(`chrome-extension://${extensionId}/`);
 
+  // While the extension is being enabled again (after setEnabled, an update) its pages answer
+  // ERR_BLOCKED_BY_CLIENT for a moment (Chrome indexes its static rulesets meanwhile).
+  const openOwnPage = async (page) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+      } catch (error) {
+        if (attempt >= 20 || !String(error).includes('ERR_BLOCKED_BY_CLIENT')) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  };
+
   const wake = async () => {
     const page = await context.newPage();
     try {
-      await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+      await openOwnPage(page);
       await page.evaluate(() => chrome.runtime.sendMessage({ type: 'getPreferences' }));
     } finally {
       await page.close();
@@ -98,7 +112,7 @@ export async function launch({
   const standIn = async () => {
     if (!standInPage || standInPage.isClosed()) {
       standInPage = await context.newPage();
-      await standInPage.goto(`chrome-extension://${extensionId}/manifest.json`);
+      await openOwnPage(standInPage);
       await standInPage.evaluate(() => {
         globalThis.cookieWarden = {
           get ready() {

@@ -54,11 +54,11 @@ export const LOCAL_HOSTS = Object.freeze(
     ...new Set([
       ...Object.values(HOSTS).flatMap((h) => [h, h.split('.').slice(-2).join('.')]),
       ...EXTRA_HOSTS,
-      'analytics.google.test',
-      'www.analytics.google.test',
-      'google.test',
-      'leadfeeder.test',
-      'www.leadfeeder.test',
+      'analytics.google.com',
+      'www.analytics.google.com',
+      'google.com',
+      'leadfeeder.com',
+      'www.leadfeeder.com',
     ]),
   ].sort(),
 );

@@ -27,7 +27,7 @@ after(async () => {
   for (const dir of [profile, temporaryProfile]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('first visit: the policy is found; trackers that slipped through before it are counted', () => scenario.firstVisitFindsPolicy(s));
+test('first visit: the policy is found, and no request reaches GA4 or Leadfeeder before it', () => scenario.firstVisitFindsPolicy(s));
 
 test('later visits: denied trackers never reach the server; disallowed cookies are gone, the functional and undeclared ones kept', () =>
   scenario.laterVisitsBlockAndDelete(s));
@@ -38,7 +38,11 @@ test('the tab counts the requests it blocked', () => scenario.tabCountsBlockedRe
 
 test('Global Privacy Control is sent by default, to servers and to pages', () => scenario.globalPrivacyControl(s));
 
-test('the same trackers load on a site whose policy does not deny them', () => scenario.trackersLoadWithoutPolicy(s));
+test('a site without a policy: known trackers blocked from the first visit, what pages need loads, the login stays', () =>
+  scenario.knownTrackersBlockedWithoutPolicy(s));
+test('a site without a policy: the keep corpus loses no cookie', () => scenario.corpusLosesNoCookie(s));
+test('a known tracker a policy declares as functional is treated as statistics, unless the visitor trusts the site', () =>
+  scenario.mislabeledTrackerTreatedByItsCategory(s));
 
 test('deletion latency with a running event page (100 document.cookie writes → gone)', () =>
   scenario.deletionLatencyWarm(s, { count: 100 }));
