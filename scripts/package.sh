@@ -58,6 +58,9 @@ node -e '
   const file = process.argv[1];
   const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
   delete manifest.background.scripts;
+  // Chrome lets only policy-installed extensions hold requests (webRequestBlocking): the
+  // static rules carry first visits there, and the permission would be an install warning.
+  manifest.permissions = manifest.permissions.filter((p) => p !== "webRequestBlocking");
   fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
 ' "$chrome_dir/manifest.json"
 

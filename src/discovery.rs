@@ -19,6 +19,20 @@ use serde::{Deserialize, Serialize};
 /// The path of the well-known policy file.
 pub const WELL_KNOWN_PATH: &str = "/.well-known/cookie-policy.json";
 
+/// How long, in milliseconds, a third-party request of a page is held while its site's
+/// declaration is looked for on a first visit, where the browser lets an extension hold
+/// requests (Firefox's blocking `webRequest`): long enough for a site's own policy, bounded so
+/// a slow site is not held up for longer.
+pub const HOLD_MS: u32 = 1_500;
+
+/// Whether a request is held while its page's site's declaration is looked for: not a
+/// top-level document, and to another site than the page's (its own requests are not the
+/// declaration's to block).
+pub fn holds_request(resource_type: &str, request_host: &str, site: &Site) -> bool {
+    let host = request_host.trim_end_matches('.').to_ascii_lowercase();
+    resource_type != "main_frame" && !crate::domain::domain_covers(site.as_str(), &host)
+}
+
 /// How long finding a site's policy may take, in milliseconds: one fetch, or the well-known
 /// places one after another, all within this time.
 pub const FETCH_TIMEOUT_MS: u32 = 10_000;

@@ -198,8 +198,9 @@ pub struct Correction {
 }
 
 /// The services of `policy` that its site declares in a more permissive category than the
-/// tracker table (hosts) or, for a service it does not know by its hosts, the known-cookie
-/// table (distinctive names, exact entries only) says they are, in document order. Endpoints on shared hosts are no evidence (a tag manager listed
+/// tracker table (hosts) says they are or, for a service it does not know by its hosts and
+/// declared as necessary or functional, the known-cookie table (distinctive names, exact
+/// entries only), in document order. Endpoints on shared hosts are no evidence (a tag manager listed
 /// as necessary is not its analytics endpoint).
 pub fn corrections(policy: &Policy, trackers: &Trackers, known: &KnownCookies) -> Vec<Correction> {
     let mut found = Vec::new();
@@ -221,7 +222,12 @@ pub fn corrections(policy: &Policy, trackers: &Trackers, known: &KnownCookies) -
             }
         }
         // The tracker table names services by their hosts, each with its source; where it
-        // knows the service, the cookie table's coarser categories are not asked.
+        // knows the service, the cookie table's coarser categories are not asked. Nor are they
+        // between two categories that both ask consent: a declaration groups the first-party
+        // cookies of several vendors into one service (a consent platform's per-category
+        // list), and the tables disagree there (Leadfeeder's _lfa: statistics by its host,
+        // marketing by the cookie table). A tracker's cookie declared as necessary or
+        // functional, which are allowed without asking, is corrected.
         let known_by_host = service.domains.iter().any(|d| {
             trackers.iter().any(|t| {
                 t.path.is_none()
@@ -229,11 +235,11 @@ pub fn corrections(policy: &Policy, trackers: &Trackers, known: &KnownCookies) -
                         || domain_covers(t.host.as_str(), d.as_str()))
             })
         });
-        for entry in service
-            .storage
-            .iter()
-            .filter(|e| !known_by_host && e.name.is_exact())
-        {
+        for entry in service.storage.iter().filter(|e| {
+            !known_by_host
+                && rank(service.category) <= rank(CategoryId::Functional)
+                && e.name.is_exact()
+        }) {
             let domain = entry
                 .domain
                 .as_ref()

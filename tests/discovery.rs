@@ -661,3 +661,24 @@ fn a_stored_record_is_the_document_and_a_bounded_list_of_problems() {
     );
     assert_eq!(record.quality(), Quality::Invalid);
 }
+
+#[test]
+fn a_first_visit_holds_only_third_party_subresources() {
+    use cookie_warden::discovery::holds_request;
+    let shop = site("shop.example");
+    assert!(holds_request("script", "www.google-analytics.com", &shop));
+    assert!(holds_request("sub_frame", "ads.example.net", &shop));
+    assert!(
+        !holds_request("main_frame", "www.google-analytics.com", &shop),
+        "a link to another site opens"
+    );
+    assert!(
+        !holds_request("script", "shop.example", &shop),
+        "the site's own requests"
+    );
+    assert!(
+        !holds_request("image", "CDN.Shop.Example.", &shop),
+        "its subdomains, in any case"
+    );
+    assert!(holds_request("image", "notshop.example", &shop));
+}

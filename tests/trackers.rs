@@ -347,6 +347,14 @@ fn a_known_tracker_declared_in_a_more_permissive_category_is_treated_by_its_own(
         // A service known by its hosts is not judged by the cookie table: Leadfeeder is
         // statistics by its host, whatever the cookie table says of _lfa.
         ("statistics", &["lfeeder.com"], &["_lfa"], None),
+        // Between two categories that ask consent, the cookie table does not move a service
+        // (a consent platform groups several vendors' first-party cookies in one).
+        (
+            "statistics",
+            &["shop.example"],
+            &["_ga", "_lfa", "_fbp"],
+            None,
+        ),
         (
             "functional",
             &["lfeeder.com"],

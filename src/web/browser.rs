@@ -38,6 +38,14 @@ extern "C" {
     fn dnr_update_session_rules(options: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = getSessionRules)]
     fn dnr_get_session_rules() -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "webRequest", "onBeforeRequest"], js_name = addListener)]
+    fn web_request_on_before_request_add(
+        listener: &js_sys::Function,
+        filter: &JsValue,
+        extra: &JsValue,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "webRequest", "onBeforeRequest"], js_name = removeListener)]
+    fn web_request_on_before_request_remove(listener: &js_sys::Function) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = getEnabledRulesets)]
     fn dnr_get_enabled_rulesets() -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = updateEnabledRulesets)]
@@ -269,6 +277,26 @@ pub async fn update_session_rules(options: &JsValue) -> Result<(), JsValue> {
 /// `chrome.declarativeNetRequest.getSessionRules()`, issued when called (not when awaited).
 pub fn session_rules() -> impl std::future::Future<Output = Result<JsValue, JsValue>> {
     call(dnr_get_session_rules())
+}
+
+/// `chrome.webRequest.onBeforeRequest.addListener(listener, {urls: http(s), tabId},
+/// ["blocking"])`: fails where the browser does not let an extension hold requests (Chrome's
+/// Manifest V3).
+pub fn add_blocking_request_listener(
+    listener: &js_sys::Function,
+    tab_id: i32,
+) -> Result<(), JsValue> {
+    let filter = js_sys::Object::new();
+    let urls = js_sys::Array::of2(&"http://*/*".into(), &"https://*/*".into());
+    js_sys::Reflect::set(&filter, &"urls".into(), &urls)?;
+    js_sys::Reflect::set(&filter, &"tabId".into(), &JsValue::from(tab_id))?;
+    let extra = js_sys::Array::of1(&"blocking".into());
+    web_request_on_before_request_add(listener, &filter, &extra)
+}
+
+/// `chrome.webRequest.onBeforeRequest.removeListener(listener)`.
+pub fn remove_request_listener(listener: &js_sys::Function) {
+    let _ = web_request_on_before_request_remove(listener);
 }
 
 /// `chrome.declarativeNetRequest.getEnabledRulesets()`: the ids of the static rulesets on.

@@ -8,6 +8,7 @@
 mod browser;
 mod dom;
 mod fetch;
+mod hold;
 pub mod options;
 mod popup;
 mod state;
@@ -266,7 +267,18 @@ pub async fn on_navigation(details: JsValue, committed: bool) -> Result<(), JsVa
         None => false,
     };
     let candidates = discovery::well_known_candidates(&url);
+    // A first visit (nothing known of the site): its third-party requests wait for the look,
+    // where the browser lets them.
+    let held = match tab_id.filter(|t| *t >= 0 && !committed) {
+        Some(tab_id) if policy_of(&site).await.is_none() => {
+            hold::start(tab_id, &site).then_some(tab_id)
+        }
+        _ => None,
+    };
     discover(&site, &url, candidates, Discovery::Visit, private).await;
+    if let Some(tab_id) = held {
+        hold::end(tab_id, &site);
+    }
     Ok(())
 }
 

@@ -65,6 +65,17 @@ pub struct IndexEntry {
     pub used: u64,
 }
 
+/// One held tab ([`State::holding`]).
+pub struct Holding {
+    /// The site whose declaration is looked for.
+    pub site: Site,
+    /// Looks under way.
+    pub looks: u32,
+    /// The listener that holds the tab's requests (filtered to the tab, so no other request,
+    /// the extension's own fetch of the declaration least of all, waits on it).
+    pub listener: wasm_bindgen::closure::Closure<dyn FnMut(JsValue) -> JsValue>,
+}
+
 /// A site's policy record with its compiled policy, when valid.
 pub struct Loaded {
     /// What is cached.
@@ -224,6 +235,13 @@ pub struct State {
     /// Policy URLs being fetched now, and `well-known:SITE` for sites whose well-known places
     /// are being asked.
     pub fetching: HashSet<String>,
+    /// Tabs whose site's declaration is being looked for on a first visit, with how many looks
+    /// are under way (a page load reports itself more than once) and the tab's
+    /// `webRequest.onBeforeRequest` listener: their third-party requests are held until the
+    /// last look ends (Firefox), up to [`crate::discovery::HOLD_MS`].
+    pub holding: BTreeMap<i32, Holding>,
+    /// The browser does not let an extension hold requests (Chrome).
+    pub hold_unsupported: bool,
     /// Installing rules: one event at a time, each from the latest state.
     pub rules: Queue,
     /// Writes in progress, per record.
@@ -278,7 +296,6 @@ impl State {
         self.timings.push_back((event, js_sys::Date::now()));
     }
 
-    /// The sites whose records memory holds.
     /// Compiles again the records in memory that were compiled under another choice of
     /// trusting sites' categories than the visitor's current one.
     pub fn recompile_policies(&mut self) {
@@ -290,6 +307,7 @@ impl State {
         }
     }
 
+    /// The sites whose records memory holds.
     pub fn sites_in_memory(&self) -> Vec<Site> {
         self.policies
             .iter()
