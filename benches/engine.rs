@@ -77,6 +77,29 @@ fn bench_block(c: &mut Criterion) {
             book.update_site(&example, &planned, NOW)
         })
     });
+    // With the bundled tracker table, as the extension plans (known trackers the declaration
+    // does not list follow the site's choices), and the mislabel check done when a record is
+    // compiled.
+    let trackers = cookie_warden::trackers::Trackers::bundled();
+    group.bench_function("plan-for-1000-with-tracker-table", |b| {
+        b.iter(|| {
+            cookie_warden::block::plan_for(
+                black_box(&example),
+                Some(black_box(&policy)),
+                black_box(&prefs),
+                trackers,
+            )
+        })
+    });
+    group.bench_function("corrections-1000", |b| {
+        b.iter(|| {
+            cookie_warden::trackers::corrections(
+                black_box(&policy),
+                trackers,
+                KnownCookies::bundled(),
+            )
+        })
+    });
     group.finish();
 }
 

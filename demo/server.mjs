@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Cookie Warden demo and test web server.
 //
-// One node:http server that plays several named sites at once, chosen by the Host header (the
-// port is ignored). The browser under test maps every *.test name to 127.0.0.1:
-//   Chromium: --host-resolver-rules="MAP *.test 127.0.0.1"
-//   Firefox:  network.dns.localDomains = "www.kaltiot.test,www.google-analytics.test,..."
+// One node:http server (and an https one beside it) that plays several named sites at once,
+// chosen by the Host header (the port is ignored). The browser under test maps every *.test
+// name, and the real host names in REAL_HOSTS (trackers, consent platforms, hosts pages need,
+// served over https), to 127.0.0.1:
+//   Chromium: --host-resolver-rules="MAP *.test 127.0.0.1, MAP www.google-analytics.com ..."
+//   Firefox:  network.dns.localDomains = "www.kaltiot.test,www.google-analytics.com,..."
 // so a page is opened as http://www.kaltiot.test:PORT/.
 //
 // Use it in-process from tests (startDemoServer) or from the command line:
@@ -1621,7 +1623,8 @@ async function main() {
     return;
   }
   const srv = await startDemoServer(opts);
-  console.log(`listening on http://${opts.host}:${srv.port}`);
+  console.log(`listening on http://${opts.host}:${srv.port} and https://${opts.host}:${srv.securePort}`);
+  console.log(`real host names served over https (map them too): ${REAL_HOSTS.join(', ')}`);
   console.log('sites (map *.test to 127.0.0.1 in the browser, e.g. Chromium');
   console.log('  --host-resolver-rules="MAP *.test 127.0.0.1"):');
   const width = Math.max(...Object.keys(HOSTS).map((k) => k.length));

@@ -4,7 +4,8 @@
 #   rustup: the wasm32-unknown-unknown target, rustfmt, clippy
 #   cargo:  wasm-bindgen-cli at exactly the version in Cargo.lock
 #   cargo:  geckodriver (no Debian package)
-#   apt:    chromium, chromium-driver and firefox-esr (Debian's; the tests never download a browser)
+#   apt:    chromium, chromium-driver and firefox-esr (Debian's; the tests never download a browser),
+#           openssl (the demo server's https certificate, made at start)
 #   npm:    the pinned tools in package-lock.json (binaryen's wasm-opt, playwright-core,
 #           selenium-webdriver, axe-core, web-ext)
 set -euo pipefail
@@ -42,6 +43,7 @@ apt_missing=()
 command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
 command -v firefox-esr >/dev/null 2>&1 || apt_missing+=(firefox-esr)
+command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
 if ((${#apt_missing[@]})); then
   say "installing ${apt_missing[*]} (apt)"
   export DEBIAN_FRONTEND=noninteractive
