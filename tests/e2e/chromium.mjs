@@ -11,6 +11,15 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 // CW_EXTENSION: another build of the extension (a control run against an older one).
 export const EXTENSION = process.env.CW_EXTENSION || path.join(ROOT, 'dist/extension');
 
+/** `promise`, or an error naming `what` after `ms` (a step that hangs fails, and says which). */
+function within(ms, what, promise) {
+  let timer;
+  const late = new Promise((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what}: no answer after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /** A fresh profile folder. */
 export function newProfile() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cw-chromium-'));
@@ -131,7 +140,8 @@ export async function launch({
       await wake();
       asleep = false;
     }
-    const live = context.serviceWorkers().find(ours);
+    // The newest of ours: after a reload the old target may linger in the list.
+    const live = context.serviceWorkers().filter(ours).at(-1);
     if (live) return live;
     const started = context.waitForEvent('serviceworker', { predicate: ours, timeout: 3000 }).catch(() => null);
     await wake();
@@ -147,10 +157,13 @@ export async function launch({
       for (let attempt = 0; ; attempt++) {
         const w = await currentWorker();
         try {
-          await w.evaluate(() => globalThis.cookieWarden.ready);
+          // A worker target that stopped for good never answers: give up on it and wake the
+          // extension again.
+          await within(20000, 'the service worker', w.evaluate(() => globalThis.cookieWarden.ready));
           return await w.evaluate(fn, arg);
         } catch (error) {
           if (attempt >= 3) throw error;
+          if (String(error).includes('the service worker: no answer')) asleep = true;
           await new Promise((r) => setTimeout(r, 200));
         }
       }
@@ -173,27 +186,39 @@ export async function launch({
      * again (chrome.management, as the page's own switch does).
      */
     async newPrivatePage() {
+      // Chrome reloads the extension: its worker comes back as a new target, and the old one
+      // (which playwright may still list) never answers again.
+      const restarted = context.waitForEvent('serviceworker', { predicate: ours, timeout: 20000 }).catch(() => null);
       const settings = await context.newPage();
       try {
         await settings.goto('chrome://extensions');
-        await settings.evaluate(
-          (id) =>
-            new Promise((ok, fail) =>
-              chrome.developerPrivate.updateExtensionConfiguration({ extensionId: id, incognitoAccess: true }, () =>
-                chrome.runtime.lastError ? fail(new Error(chrome.runtime.lastError.message)) : ok(),
+        await within(
+          15000,
+          'allowing the extension in incognito',
+          settings.evaluate(
+            (id) =>
+              new Promise((ok, fail) =>
+                chrome.developerPrivate.updateExtensionConfiguration({ extensionId: id, incognitoAccess: true }, () =>
+                  chrome.runtime.lastError ? fail(new Error(chrome.runtime.lastError.message)) : ok(),
+                ),
               ),
-            ),
-          extensionId,
+            extensionId,
+          ),
         );
-        await settings.evaluate((id) => new Promise((ok) => chrome.management.setEnabled(id, true, ok)), extensionId);
+        await within(
+          15000,
+          'enabling the extension again',
+          settings.evaluate((id) => new Promise((ok) => chrome.management.setEnabled(id, true, ok)), extensionId),
+        );
       } finally {
         await settings.close();
       }
       standInPage = null;
       asleep = false;
-      await browser.request({ type: 'getPreferences' });
+      await restarted;
+      await within(30000, 'the reloaded worker', browser.request({ type: 'getPreferences' }));
       const before = new Set(context.pages());
-      await browser.inWorker(() => chrome.windows.create({ incognito: true }).then(() => true));
+      await within(15000, 'opening an incognito window', browser.inWorker(() => chrome.windows.create({ incognito: true }).then(() => true)));
       const end = Date.now() + 10000;
       for (;;) {
         const page = context.pages().find((p) => !before.has(p));

@@ -18,6 +18,7 @@ const DEFAULTS = {
   undeclared: 'keep',
   actWithoutPolicy: true,
   globalPrivacyControl: true,
+  trustSiteCategories: false,
   sites: {},
 };
 
@@ -29,6 +30,7 @@ const RICH = {
   undeclared: 'delete',
   actWithoutPolicy: false,
   globalPrivacyControl: false,
+  trustSiteCategories: true,
   sites: {
     'kaltiot.test': {
       categories: { statistics: 'allow', marketing: 'deny' },
@@ -104,9 +106,12 @@ test('a changed default applies to a site without choices of its own (keyboard o
   await settled();
   await page.getByLabel('Send Global Privacy Control').uncheck();
   await settled();
+  await page.getByLabel("Take each site's categories as it declares them").check();
+  await settled();
   const after = await preferences();
   assert.equal(after.undeclared, 'delete');
   assert.equal(after.globalPrivacyControl, false);
+  assert.equal(after.trustSiteCategories, true);
 });
 
 test("a site's choices are edited, paused and forgotten from the page", async () => {
