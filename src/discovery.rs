@@ -533,6 +533,12 @@ pub enum Outcome {
         /// earlier versions keep what the site published and have none).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         format: Option<DocumentKind>,
+        /// The services it puts in a more permissive category than they are known by
+        /// ([`crate::trackers::corrections`]), worked out when it was read, so that compiling
+        /// it again (on every worker start) looks nothing up; records of earlier versions have
+        /// none and work them out when compiled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        corrections: Option<Vec<crate::trackers::Correction>>,
     },
     /// The document could not be read at all.
     Unreadable {
@@ -570,11 +576,19 @@ impl PolicyRecord {
                     ),
                     (kind, None) => (String::new(), Some(kind)),
                 };
+                let corrections = document.valid_policy().map(|policy| {
+                    crate::trackers::corrections(
+                        policy,
+                        crate::trackers::Trackers::bundled(),
+                        crate::known::KnownCookies::bundled(),
+                    )
+                });
                 Outcome::Document {
                     text,
                     valid,
                     diagnostics: document.diagnostics,
                     format,
+                    corrections,
                 }
             }
             Err(error) => Outcome::Unreadable {
@@ -725,6 +739,7 @@ impl PolicyRecord {
             valid: true,
             format: converted,
             diagnostics: stored,
+            corrections,
         } = &self.outcome
         else {
             return None;
@@ -749,11 +764,12 @@ impl PolicyRecord {
             }
         };
         document.valid_policy().cloned().map(|p| {
-            (
-                CompiledPolicy::corrected(p, trust_site_categories),
-                kind,
-                diagnostics,
-            )
+            let compiled = match (trust_site_categories, corrections) {
+                (true, _) => CompiledPolicy::new(p),
+                (false, Some(found)) => CompiledPolicy::with_corrections(p, found.clone()),
+                (false, None) => CompiledPolicy::corrected(p, false),
+            };
+            (compiled, kind, diagnostics)
         })
     }
 

@@ -461,3 +461,42 @@ fn a_corrected_service_is_blocked_and_shown_unless_the_visitor_trusts_the_site()
     assert!(!plan.blocks_request("www.google-analytics.com", "/g/collect", table(), &prefs));
     assert!(hosts(&plan.allowed).contains(&"google-analytics.com"));
 }
+
+#[test]
+fn a_record_keeps_its_corrections_so_compiling_it_again_looks_nothing_up() {
+    use cookie_warden::discovery::{Candidate, Outcome, PolicyRecord, SourceKind};
+    let text = r#"{"version": 1, "site": "shop.example", "services": [
+        {"id": "tools", "name": "Site tools", "category": "functional",
+         "domains": ["google-analytics.com"], "storage": [{"name": "_ga", "maxAgeSeconds": 60}]}]}"#;
+    let source = Candidate {
+        kind: SourceKind::WellKnownSite,
+        url: "https://shop.example/.well-known/cookie-policy.json".into(),
+    };
+    let mut record =
+        PolicyRecord::from_body(&site("shop.example"), source, text.as_bytes(), None, 1_000);
+    let Outcome::Document { corrections, .. } = &record.outcome else {
+        panic!("a document: {:?}", record.outcome);
+    };
+    assert_eq!(
+        corrections.as_ref().map(Vec::len),
+        Some(1),
+        "worked out when read"
+    );
+    let category = |trust: bool, record: &PolicyRecord| {
+        record
+            .compile(trust)
+            .map(|(compiled, _, _)| compiled.policy().services[0].category)
+    };
+    assert_eq!(category(false, &record), Some(CategoryId::Statistics));
+    assert_eq!(category(true, &record), Some(CategoryId::Functional));
+    // What is stored is what applies (a record of an earlier version, with none, works them
+    // out when compiled).
+    if let Outcome::Document { corrections, .. } = &mut record.outcome {
+        *corrections = Some(Vec::new());
+    }
+    assert_eq!(category(false, &record), Some(CategoryId::Functional));
+    if let Outcome::Document { corrections, .. } = &mut record.outcome {
+        *corrections = None;
+    }
+    assert_eq!(category(false, &record), Some(CategoryId::Statistics));
+}

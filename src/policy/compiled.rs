@@ -92,7 +92,7 @@ impl CompiledPolicy {
 
     /// Indexes `policy` with its known trackers put in the categories they are known by, unless
     /// `trust_site_categories` ([`crate::trackers::corrections`]).
-    pub fn corrected(mut policy: Policy, trust_site_categories: bool) -> CompiledPolicy {
+    pub fn corrected(policy: Policy, trust_site_categories: bool) -> CompiledPolicy {
         let corrections = if trust_site_categories {
             Vec::new()
         } else {
@@ -102,6 +102,15 @@ impl CompiledPolicy {
                 crate::known::KnownCookies::bundled(),
             )
         };
+        CompiledPolicy::with_corrections(policy, corrections)
+    }
+
+    /// Indexes `policy` with `corrections` (worked out before, [`crate::trackers::corrections`])
+    /// applied.
+    pub fn with_corrections(
+        mut policy: Policy,
+        corrections: Vec<crate::trackers::Correction>,
+    ) -> CompiledPolicy {
         crate::trackers::apply(&mut policy, &corrections);
         let mut compiled = CompiledPolicy::new(policy);
         compiled.corrections = corrections;
