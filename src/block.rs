@@ -555,6 +555,29 @@ pub struct RuleUpdate {
 }
 
 impl RuleUpdate {
+    /// Whether applying it to rules installed as `installed` changes anything.
+    pub fn changes(&self, installed: &BTreeMap<u32, Rule>) -> bool {
+        let adds_new = self
+            .add_rules
+            .iter()
+            .any(|r| installed.get(&r.id) != Some(r));
+        let removes = self
+            .remove_rule_ids
+            .iter()
+            .any(|id| installed.contains_key(id) && !self.add_rules.iter().any(|r| r.id == *id));
+        adds_new || removes
+    }
+
+    /// `installed` as the browser has it after applying this update.
+    pub fn apply_to(self, installed: &mut BTreeMap<u32, Rule>) {
+        for id in &self.remove_rule_ids {
+            installed.remove(id);
+        }
+        for rule in self.add_rules {
+            installed.insert(rule.id, rule);
+        }
+    }
+
     /// The same update with every rule id moved up by `offset` (for session rules).
     pub fn offset_ids(mut self, offset: u32) -> RuleUpdate {
         for id in &mut self.remove_rule_ids {

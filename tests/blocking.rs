@@ -418,3 +418,34 @@ fn a_walk_through_many_sites_cannot_flush_the_rule_book() {
         "the count is stored with the book"
     );
 }
+
+#[test]
+fn an_update_knows_whether_it_changes_the_installed_rules() {
+    let site = site("shop.example");
+    let mut book = RuleBook::default();
+    let plan = BlockPlan {
+        blocked: [
+            cookie_warden::domain::Host::parse("tracker.example").unwrap_or_else(|e| panic!("{e}"))
+        ]
+        .into_iter()
+        .collect(),
+        ..BlockPlan::default()
+    };
+    let update = book.update_site(&site, &plan, 1_000);
+    let mut installed = std::collections::BTreeMap::new();
+    assert!(update.changes(&installed), "nothing installed yet");
+    update.clone().apply_to(&mut installed);
+    assert_eq!(installed.len(), 1);
+    assert!(
+        !update.changes(&installed),
+        "the same update again changes nothing"
+    );
+    let cleared = book.update_site(&site, &BlockPlan::default(), 2_000);
+    assert!(
+        cleared.changes(&installed),
+        "removing an installed rule is a change"
+    );
+    cleared.clone().apply_to(&mut installed);
+    assert!(installed.is_empty());
+    assert!(!cleared.changes(&installed), "removing what is gone is not");
+}

@@ -1219,14 +1219,7 @@ async fn apply_rules_in_turn(site: &Site) {
             return None;
         }
         let update = s.rule_book.update_site(site, &plan, now());
-        let unchanged = update
-            .add_rules
-            .iter()
-            .all(|r| s.installed.get(&r.id) == Some(r))
-            && update.remove_rule_ids.iter().all(|id| {
-                !s.installed.contains_key(id) || update.add_rules.iter().any(|r| r.id == *id)
-            });
-        (!unchanged).then_some(update)
+        update.changes(&s.installed).then_some(update)
     });
     if let Some(update) = update {
         let adds = !update.add_rules.is_empty();
@@ -1256,15 +1249,7 @@ async fn apply_session_rules(site: &Site, loaded: &Loaded) {
             .session_book
             .update_site(site, &plan, now())
             .offset_ids(block::SESSION_RULE_ID_OFFSET);
-        let unchanged = update
-            .add_rules
-            .iter()
-            .all(|r| s.session_installed.get(&r.id) == Some(r))
-            && update.remove_rule_ids.iter().all(|id| {
-                !s.session_installed.contains_key(id)
-                    || update.add_rules.iter().any(|r| r.id == *id)
-            });
-        (!unchanged).then_some(update)
+        update.changes(&s.session_installed).then_some(update)
     });
     if let Some(update) = update {
         let adds = !update.add_rules.is_empty();
@@ -1279,14 +1264,7 @@ async fn apply_session_rules(site: &Site, loaded: &Loaded) {
 async fn install_session(update: RuleUpdate) {
     let Ok(options) = to_js(&update) else { return };
     match browser::update_session_rules(&options).await {
-        Ok(()) => with(|s| {
-            for id in &update.remove_rule_ids {
-                s.session_installed.remove(id);
-            }
-            for rule in update.add_rules {
-                s.session_installed.insert(rule.id, rule);
-            }
-        }),
+        Ok(()) => with(|s| update.apply_to(&mut s.session_installed)),
         Err(e) => gloo::console::error!("cookie-warden: updateSessionRules failed", e),
     }
 }
@@ -1396,14 +1374,7 @@ async fn switch_rulesets() {
 async fn install(update: RuleUpdate) {
     let Ok(options) = to_js(&update) else { return };
     match browser::update_dynamic_rules(&options).await {
-        Ok(()) => with(|s| {
-            for id in &update.remove_rule_ids {
-                s.installed.remove(id);
-            }
-            for rule in update.add_rules {
-                s.installed.insert(rule.id, rule);
-            }
-        }),
+        Ok(()) => with(|s| update.apply_to(&mut s.installed)),
         Err(e) => gloo::console::error!("cookie-warden: updateDynamicRules failed", e),
     }
 }
