@@ -159,10 +159,10 @@ export async function launch({
         try {
           // A worker target that stopped for good never answers: give up on it and wake the
           // extension again.
-          await within(20000, 'the service worker', w.evaluate(() => globalThis.cookieWarden.ready));
+          await within(10000, 'the service worker', w.evaluate(() => globalThis.cookieWarden.ready));
           return await w.evaluate(fn, arg);
         } catch (error) {
-          if (attempt >= 3) throw error;
+          if (attempt >= 5) throw error;
           if (String(error).includes('the service worker: no answer')) asleep = true;
           await new Promise((r) => setTimeout(r, 200));
         }
@@ -216,7 +216,7 @@ export async function launch({
       standInPage = null;
       asleep = false;
       await restarted;
-      await within(30000, 'the reloaded worker', browser.request({ type: 'getPreferences' }));
+      await within(60000, 'the reloaded worker', browser.request({ type: 'getPreferences' }));
       const before = new Set(context.pages());
       await within(15000, 'opening an incognito window', browser.inWorker(() => chrome.windows.create({ incognito: true }).then(() => true)));
       const end = Date.now() + 10000;
