@@ -2,11 +2,11 @@
 // WebAssembly), registers every listener synchronously at top level (so a stopped worker that is
 // woken by an event still receives it), and hands each event to Rust once the engine has
 // started. All logic is in Rust (src/web/).
-import init, * as engine from './pkg/cookie_warden.js';
+import init, * as engine from './pkg/background.js';
 
 // Start-up marks (ms since this worker started), read by `./run bench`.
 const marks = { scriptStart: performance.now() };
-const ready = init({ module_or_path: new URL('./pkg/cookie_warden_bg.wasm', import.meta.url) })
+const ready = init({ module_or_path: new URL('./pkg/background_bg.wasm', import.meta.url) })
   .then((wasm) => {
     marks.wasmReady = performance.now();
     globalThis.cookieWarden.wasmMemoryBytes = () => wasm.memory.buffer.byteLength;

@@ -1,5 +1,5 @@
 // The options page's bootstrap: load the engine, then let Rust render the page.
-import init, { renderOptions } from './pkg/cookie_warden.js';
+import init, { renderOptions } from './pkg/pages.js';
 
-await init({ module_or_path: new URL('./pkg/cookie_warden_bg.wasm', import.meta.url) });
+await init({ module_or_path: new URL('./pkg/pages_bg.wasm', import.meta.url) });
 await renderOptions();

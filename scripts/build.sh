@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the extension into dist/extension/ (an unpacked extension that Chrome and Firefox load):
-#   1. the engine and web layer for wasm32 (profile wasm-release: optimised for size),
-#   2. wasm-bindgen --target web (glue for an ES module),
+#   1. two wasm modules, one per role (src/web/mod.rs), each with only its own cargo feature
+#      (profile wasm-release: optimised for size): pkg/background_bg.wasm for the service worker
+#      and pkg/pages_bg.wasm for the popup and the options page,
+#   2. wasm-bindgen --target web (glue for an ES module) for each,
 #   3. wasm-opt from npm's binaryen (Debian's older binaryen breaks the externref table),
 #   4. the manifest (version stamped from Cargo.toml), the JS bootstraps and the icons.
 set -euo pipefail
@@ -9,13 +11,23 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
 out=dist/extension
-cargo build --lib --profile wasm-release --locked --target wasm32-unknown-unknown
+roles=(background pages)
+staged=target/wasm-roles
+mkdir -p "$staged"
+for role in "${roles[@]}"; do
+  # Each role in a target folder of its own: cargo names a cdylib without a hash, so two
+  # feature sets in one folder would overwrite (and rebuild) each other every time.
+  cargo build --lib --profile wasm-release --locked --target wasm32-unknown-unknown \
+    --no-default-features --features "$role" --target-dir "target/wasm-$role"
+  cp "target/wasm-$role/wasm32-unknown-unknown/wasm-release/cookie_warden.wasm" "$staged/$role.wasm"
+done
 rm -rf "$out"
 mkdir -p "$out/pkg" "$out/icons"
-wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" --out-name cookie_warden \
-  target/wasm32-unknown-unknown/wasm-release/cookie_warden.wasm
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-  "$out/pkg/cookie_warden_bg.wasm" -o "$out/pkg/cookie_warden_bg.wasm"
+for role in "${roles[@]}"; do
+  wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" --out-name "$role" "$staged/$role.wasm"
+  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+    "$out/pkg/${role}_bg.wasm" -o "$out/pkg/${role}_bg.wasm"
+done
 
 version="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
 node -e '
@@ -33,6 +45,8 @@ mkdir -p "$out/rules" && cp extension/rules/*.json "$out/rules/"
 cp icons/icon-*.png "$out/icons/"
 # The licence notices of the data compiled into the module (cookie facts, Public Suffix List).
 cp data/NOTICE "$out/NOTICE.txt"
-printf '[build] %s: wasm %s bytes (gzip %s), version %s\n' "$out" \
-  "$(stat -c %s "$out/pkg/cookie_warden_bg.wasm")" \
-  "$(gzip -9c "$out/pkg/cookie_warden_bg.wasm" | wc -c)" "$version"
+for role in "${roles[@]}"; do
+  printf '[build] %s: %s wasm %s bytes (gzip %s), version %s\n' "$out" "$role" \
+    "$(stat -c %s "$out/pkg/${role}_bg.wasm")" \
+    "$(gzip -9c "$out/pkg/${role}_bg.wasm" | wc -c)" "$version"
+done

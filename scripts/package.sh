@@ -47,7 +47,6 @@ firefox_dir=dist/firefox-package
 chrome_zip="dist/cookie-warden-chrome-$version.zip"
 firefox_zip="dist/cookie-warden-firefox-$version.zip"
 source_tgz="dist/cookie-warden-source-$version.tar.gz"
-wasm=pkg/cookie_warden_bg.wasm
 
 # --- staging: a copy of dist/extension/ per store, the manifest derived from the built one ------
 rm -rf "$chrome_dir" "$firefox_dir"
@@ -100,7 +99,8 @@ build_md="# Rebuilding Cookie Warden $version
 
 This archive is the source of Cookie Warden $version: the files tracked in git at commit
 \`$commit\`. The extension's logic is Rust compiled to WebAssembly
-(\`pkg/cookie_warden_bg.wasm\`, with its wasm-bindgen glue \`pkg/cookie_warden.js\`); every
+(\`pkg/background_bg.wasm\` for the background and \`pkg/pages_bg.wasm\` for the popup and
+the options page, each with its wasm-bindgen glue \`pkg/<role>.js\`); every
 other file of the add-on is copied from this tree as it is (\`manifest.json\` gets the version
 from \`Cargo.toml\`).
 
@@ -124,8 +124,8 @@ npm ci
 ./run build
 \`\`\`
 
-\`./run build\` runs \`scripts/build.sh\`: \`cargo build --lib --profile wasm-release --locked --target
-wasm32-unknown-unknown\`, \`wasm-bindgen --target web\`, \`wasm-opt -Oz\` from npm's binaryen,
+\`./run build\` runs \`scripts/build.sh\`: for each module (\`background\`, \`pages\`), \`cargo build --lib --profile wasm-release --locked --target
+wasm32-unknown-unknown --no-default-features --features <module>\`, \`wasm-bindgen --target web\`, \`wasm-opt -Oz\` from npm's binaryen,
 then it copies \`manifest.json\` (version stamped), \`extension/\` and \`icons/\` beside the wasm.
 It first sources \`scripts/setup.sh\`, which installs only what is missing: the steps above, and
 Debian's \`chromium\` and \`chromium-driver\` (through apt, so as root), which only the tests use.
@@ -167,10 +167,11 @@ node -e '
 
 # --- sizes --------------------------------------------------------------------------------------
 wasm_in_zip() {
-  python3 -c 'import sys, zipfile; i = zipfile.ZipFile(sys.argv[1]).getinfo(sys.argv[2]); print(i.file_size, i.compress_size)' "$1" "$wasm"
+  python3 -c 'import sys, zipfile; i = zipfile.ZipFile(sys.argv[1]).getinfo(sys.argv[2]); print(i.file_size, i.compress_size)' "$1" "pkg/$2_bg.wasm"
 }
 for zip in "$chrome_zip" "$firefox_zip"; do
-  read -r wasm_size wasm_packed < <(wasm_in_zip "$zip")
-  say "$zip: $(stat -c %s "$zip") bytes (wasm inside: $wasm_size bytes, $wasm_packed compressed)"
+  read -r bg_size bg_packed < <(wasm_in_zip "$zip" background)
+  read -r pages_size pages_packed < <(wasm_in_zip "$zip" pages)
+  say "$zip: $(stat -c %s "$zip") bytes (background wasm: $bg_size bytes, $bg_packed compressed; pages wasm: $pages_size bytes, $pages_packed compressed)"
 done
 say "$source_tgz: $(stat -c %s "$source_tgz") bytes"

@@ -1,5 +1,10 @@
 //! Bindings to the `chrome.*` APIs the background uses (promise-returning, in Chrome and
 //! Firefox MV3), and conversions between JavaScript values and serde types. No logic.
+//!
+//! Shared by both modules: each uses its own part (the background the cookie, storage, rule and
+//! tab calls; the pages messages, locales and permissions), and the linker keeps only that.
+//! A build with both features checks that every binding is used somewhere.
+#![cfg_attr(not(all(feature = "background", feature = "pages")), allow(dead_code))]
 
 use js_sys::{Promise, Reflect};
 use serde::de::DeserializeOwned;

@@ -29,8 +29,10 @@ const REQUIRED = [
   'gpc.js',
   'popup.html',
   'options.html',
-  'pkg/cookie_warden.js',
-  'pkg/cookie_warden_bg.wasm',
+  'pkg/background.js',
+  'pkg/background_bg.wasm',
+  'pkg/pages.js',
+  'pkg/pages_bg.wasm',
   '_locales/en/messages.json',
   '_locales/fi/messages.json',
   'icons/icon-16.png',
@@ -179,8 +181,10 @@ for (const [store, file] of [
       assert.equal(entry.mode, 0o100644, `${entry.name}: mode 0644`);
       assert.equal(entry.method, 8, `${entry.name}: deflated`);
     }
-    const wasm = entries.find((e) => e.name === 'pkg/cookie_warden_bg.wasm').bytes;
-    assert.deepEqual([...wasm.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'the wasm is WebAssembly');
+    for (const role of ['background', 'pages']) {
+      const wasm = entries.find((e) => e.name === `pkg/${role}_bg.wasm`).bytes;
+      assert.deepEqual([...wasm.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], `the ${role} wasm is WebAssembly`);
+    }
 
     const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json').bytes.toString('utf8'));
     assert.equal(manifest.version, VERSION, 'the manifest has the version of Cargo.toml');

@@ -12,12 +12,12 @@
 //! It never writes `chrome.storage` itself. Every string of ours comes from `_locales`; text is rendered with
 //! [`El::text`], never as HTML. `<body data-ready="true">` marks a complete render for tests.
 
-use super::browser::{self, from_js, message as t, send_message};
 use super::dom::{self, El};
 use crate::domain::Site;
 use crate::policy::CategoryId;
 use crate::prefs::{Choice, Preferences, SiteChoices, UndeclaredAction, PREFS_VERSION};
 use crate::protocol::{Request, Response};
+use crate::web::browser::{self, from_js, message as t, send_message};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::future::Future;

@@ -4,7 +4,6 @@
 //! Every string of ours comes from `_locales`; texts from the site's policy arrive already in the
 //! visitor's language.
 
-use super::browser::{self, from_js, message as t, send_message};
 use super::dom::{self, El};
 use crate::audit::Finding;
 use crate::domain::Site;
@@ -12,6 +11,7 @@ use crate::policy::{CategoryId, Right};
 use crate::prefs::{Choice, ChoiceSource};
 use crate::protocol::{Request, Response};
 use crate::view::{CategoryView, CookieRow, ServiceView, SiteView, Source, Status};
+use crate::web::browser::{self, from_js, message as t, send_message};
 use wasm_bindgen::prelude::*;
 
 /// Renders the popup for the tab named by `?tab=ID`, else the active tab.

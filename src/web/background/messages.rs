@@ -1,0 +1,293 @@
+//! Messages: the typed protocol between the extension's pages (and content scripts) and the
+//! background, who may ask what, and the panel's answer.
+
+use super::*;
+
+/// `runtime.onMessage`: one request of the typed protocol, one response. Who sent it decides
+/// what it may ask ([`Request::allowed_from`]): the extension's own pages anything, a content
+/// script only to report its page's policy link.
+#[wasm_bindgen(js_name = onMessage)]
+pub async fn on_message(message: JsValue, sender: JsValue) -> Result<JsValue, JsValue> {
+    let sender = sender_of(&sender);
+    let response = match from_js::<Request>(message) {
+        Ok(request) if !request.allowed_from(&sender) => Response::Error {
+            message: "not allowed from this sender".into(),
+        },
+        Ok(request) if request.changes_choices() && !ensure_local_read().await => Response::Error {
+            message: "your saved choices could not be read, so nothing was changed; try again"
+                .into(),
+        },
+        Ok(request) => handle(request, &sender).await,
+        Err(e) => Response::Error {
+            message: format!("not a request: {}", e.as_string().unwrap_or_default()),
+        },
+    };
+    to_js(&response)
+}
+
+/// Who sent a message, from what the browser says (`runtime.MessageSender`).
+pub(super) fn sender_of(sender: &JsValue) -> Sender {
+    let text = |v: JsValue| v.as_string();
+    let id = text(get(sender, "id"));
+    let origin = text(get(sender, "origin"));
+    let url = text(get(sender, "url"));
+    let tab_id = get(&get(sender, "tab"), "id").as_f64().map(|t| t as i32);
+    let frame_id = get(sender, "frameId").as_f64().map(|f| f as i32);
+    let info = SenderInfo {
+        id: id.as_deref(),
+        origin: origin.as_deref(),
+        url: url.as_deref(),
+        tab_id,
+        frame_id,
+    };
+    Sender::classify(&info, &browser::extension_id(), &browser::extension_base())
+}
+
+pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
+    match request {
+        Request::GetPanel { tab_id, language } => {
+            let url = match with(|s| s.tabs.get(&tab_id).map(|t| t.url.clone())) {
+                Some(url) => Some(url),
+                None => browser::tab_url(tab_id).await,
+            };
+            match url.as_deref().and_then(web_site) {
+                Some(site) => panel(&site, Some(tab_id), language.as_deref()).await,
+                None => Response::NoSite,
+            }
+        }
+        Request::GetSitePanel { site, language } => panel(&site, None, language.as_deref()).await,
+        Request::GetSiteText { site, language } => {
+            match panel(&site, None, language.as_deref()).await {
+                Response::Panel { view, .. } => Response::Text {
+                    text: crate::view::to_text(&view),
+                },
+                other => other,
+            }
+        }
+        Request::DeleteNow { site } => {
+            sweep(Some(&site)).await;
+            Response::Done
+        }
+        Request::RefreshPolicy {
+            site,
+            tab_id,
+            page_url,
+        } => {
+            // The page to look from: the tab's (the panel's refresh), else the one named, else
+            // the site's front page. Only a page of this site.
+            let tab_url = match tab_id {
+                Some(tab) => match with(|s| s.tabs.get(&tab).map(|t| t.url.clone())) {
+                    Some(url) => Some(url),
+                    None => browser::tab_url(tab).await,
+                },
+                None => None,
+            };
+            let page = [tab_url, page_url]
+                .into_iter()
+                .flatten()
+                .find(|url| web_site(url).as_ref() == Some(&site))
+                .unwrap_or_else(|| format!("https://{site}/"));
+            let private = match tab_id {
+                Some(tab) => tab_is_private(tab, None).await,
+                None => false,
+            };
+            // The policy in force stays in force until the new answer replaces it.
+            discover(
+                &site,
+                &page,
+                discovery::well_known_candidates(&page),
+                Discovery::Refresh,
+                private,
+            )
+            .await;
+            Response::Done
+        }
+        Request::GetTimings => with(|s| Response::Timings {
+            marks: s.timings.iter().cloned().collect(),
+        }),
+        Request::GetPreferences => with(|s| Response::Preferences {
+            preferences: s.prefs.to_json(),
+            repairs: s.repairs.clone(),
+        }),
+        Request::SetPreferences { preferences } => {
+            let (prefs, diagnostics) = Preferences::load(&preferences);
+            let errors: Vec<String> = diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(ToString::to_string)
+                .collect();
+            if !errors.is_empty() || !preferences.is_object() {
+                return Response::Error {
+                    message: format!("these settings were not imported: {}", errors.join("; ")),
+                };
+            }
+            with(|s| s.prefs = prefs);
+            after_global_change().await;
+            Response::Done
+        }
+        Request::PolicyLink { url } => {
+            // The page is the one the browser says sent the message: its top-level frame.
+            let Sender::ContentScript {
+                url: page_url,
+                top_frame: true,
+                tab_id,
+            } = sender
+            else {
+                return Response::Done;
+            };
+            let private = tab_is_private(*tab_id, None).await;
+            if let Some(site) = web_site(page_url) {
+                if let Some(url) = discovery::resolve_url(&url, page_url) {
+                    let candidate = Candidate {
+                        url,
+                        kind: SourceKind::LinkElement,
+                    };
+                    discover(&site, page_url, vec![candidate], Discovery::Visit, private).await;
+                }
+            }
+            Response::Done
+        }
+        Request::PageScripts {
+            scripts,
+            page_language,
+            visitor_language,
+        } => {
+            let Sender::ContentScript {
+                url: page_url,
+                top_frame: true,
+                tab_id,
+            } = sender
+            else {
+                return Response::Done;
+            };
+            let Some(site) = web_site(page_url) else {
+                return Response::Done;
+            };
+            let private = tab_is_private(*tab_id, None).await;
+            for source in
+                discovery::consent_platforms(&scripts, page_url, &page_language, &visitor_language)
+            {
+                discover_platform(&site, page_url, source, private).await;
+            }
+            Response::Done
+        }
+        change @ (Request::SetDefault { .. }
+        | Request::SetUndeclared { .. }
+        | Request::SetActWithoutPolicy { .. }
+        | Request::SetGlobalPrivacyControl { .. }
+        | Request::SetTrustSiteCategories { .. }) => {
+            // Applied to the preferences as they are now, in one step: changes sent at the same
+            // time from several pages all take effect.
+            with(|s| change.apply_to(&mut s.prefs));
+            after_global_change().await;
+            Response::Done
+        }
+        change @ (Request::SetCategory { .. }
+        | Request::SetService { .. }
+        | Request::SetPaused { .. }
+        | Request::ForgetSite { .. }) => {
+            let Some(site) = change.site() else {
+                return Response::Error {
+                    message: "the request names no site".into(),
+                };
+            };
+            if with(|s| change.apply_to(&mut s.prefs)) {
+                persist(Record::Prefs).await;
+                apply_rules(&site).await;
+                sweep(Some(&site)).await;
+            }
+            Response::Done
+        }
+    }
+}
+
+/// After a change that concerns every site: stores the choices, brings the global rules and
+/// every known site's rules in line, and sweeps every cookie.
+pub(super) async fn after_global_change() {
+    with(state::State::recompile_policies);
+    persist(Record::Prefs).await;
+    reconcile_rules().await;
+    let sites: Vec<Site> = with(|s| {
+        let mut sites = s.sites_in_memory();
+        sites.extend(s.rule_book.sites.keys().cloned());
+        sites.extend(s.session_book.sites.keys().cloned());
+        sites.sort();
+        sites.dedup();
+        sites
+    });
+    for site in sites {
+        apply_rules(&site).await;
+    }
+    sweep(None).await;
+}
+
+pub(super) async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&str>) -> Response {
+    let loaded = policy_of(site).await;
+    let cookies: Vec<Cookie> = stored_cookies(Some(site))
+        .await
+        .into_iter()
+        .map(|(cookie, _)| cookie)
+        .collect();
+    let matched = match tab_id {
+        Some(tab) => browser::matched_rule_ids(tab).await,
+        None => Vec::new(),
+    };
+    with(|s| {
+        let deletions = s.deleted.of(site).cloned().unwrap_or_default();
+        let problems = loaded
+            .as_ref()
+            .map(|l| l.record.problems())
+            .unwrap_or_default();
+        let url = loaded
+            .as_ref()
+            .and_then(|l| l.record.source.as_ref())
+            .map(|c| c.url.clone())
+            .unwrap_or_default();
+        let state = match loaded.as_ref().map(|l| (&l.compiled, &l.record.outcome)) {
+            Some((Some((compiled, kind, warnings)), _)) => PolicyState::Declared {
+                policy: compiled,
+                url: &url,
+                kind: *kind,
+                warnings,
+            },
+            Some((None, Outcome::NotPublished)) | None => PolicyState::NotPublished,
+            Some((None, _)) => PolicyState::Invalid {
+                url: &url,
+                diagnostics: &problems,
+            },
+        };
+        let view = site_view(&ViewInput {
+            site,
+            policy: state,
+            prefs: &s.prefs,
+            known: KnownCookies::bundled(),
+            cookies: &cookies,
+            deletions: &deletions,
+            language: language.unwrap_or("en"),
+            read_at: loaded.as_ref().map(|l| l.record.fetched_at),
+            now: now(),
+        });
+        let mut slot_ids = s
+            .rule_book
+            .sites
+            .get(site)
+            .map(|i| block::slot_rule_ids(i.slot))
+            .unwrap_or_default();
+        if let Some(info) = s.session_book.sites.get(site) {
+            slot_ids.extend(
+                block::slot_rule_ids(info.slot)
+                    .into_iter()
+                    .map(|id| id + block::SESSION_RULE_ID_OFFSET),
+            );
+        }
+        Response::Panel {
+            view: Box::new(view),
+            deleted_in_tab: tab_id.and_then(|t| s.tabs.get(&t)).map_or(0, |t| t.deleted),
+            blocked_in_tab: u32::try_from(
+                matched.iter().filter(|id| slot_ids.contains(id)).count(),
+            )
+            .unwrap_or(u32::MAX)
+            .max(tab_id.and_then(|t| s.tabs.get(&t)).map_or(0, |t| t.blocked)),
+        }
+    })
+}

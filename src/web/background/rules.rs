@@ -1,0 +1,238 @@
+//! Blocking rules: each site's dynamic (or, for private windows, session) rules, the Global
+//! Privacy Control rule, the static rulesets' switch, and counting blocked requests in Firefox.
+
+use super::*;
+
+/// `webRequest.onErrorOccurred`: a request the browser stopped because of a rule
+/// (`NS_ERROR_ABORT` in Firefox, `net::ERR_BLOCKED_BY_CLIENT` in Chrome) is counted for its tab
+/// when the tab's site blocks that host. Firefox has no `getMatchedRules` to count with.
+#[wasm_bindgen(js_name = onRequestError)]
+pub async fn on_request_error(details: JsValue) -> Result<(), JsValue> {
+    let error = get(&details, "error").as_string().unwrap_or_default();
+    if error != "NS_ERROR_ABORT" && error != "net::ERR_BLOCKED_BY_CLIENT" {
+        return Ok(());
+    }
+    let Some(tab_id) = get(&details, "tabId")
+        .as_f64()
+        .map(|t| t as i32)
+        .filter(|t| *t >= 0)
+    else {
+        return Ok(());
+    };
+    let Some(url) = get(&details, "url").as_string() else {
+        return Ok(());
+    };
+    let Some(host) = crate::domain::host_of_url(&url).map(str::to_ascii_lowercase) else {
+        return Ok(());
+    };
+    let Some(site) = with(|s| s.tabs.get(&tab_id).and_then(|t| t.site.clone())) else {
+        return Ok(());
+    };
+    let path = crate::domain::path_of_url(&url);
+    let loaded = policy_of(&site).await;
+    let counted = with(|s| {
+        let blocks = plan_of(&site, loaded.as_deref(), &s.prefs).blocks_request(
+            &host,
+            path,
+            Trackers::bundled(),
+            &s.prefs,
+        );
+        if blocks {
+            if let Some(tab) = s.tabs.get_mut(&tab_id) {
+                tab.blocked += 1;
+            }
+        }
+        blocks
+    });
+    if counted {
+        persist(Record::Tabs).await;
+    }
+    Ok(())
+}
+
+/// Brings the site's DNR rules in line with its policy and the visitor's choices. A site whose
+/// record is not known (never fetched, or let go from storage) keeps the rules it has until its
+/// policy is found again. Rule changes are made one at a time, each from the state as it is
+/// when its turn comes, so the installed rules always end as the latest choices say.
+pub(super) async fn apply_rules(site: &Site) {
+    let _turn = state::turn(|s| &mut s.rules).await;
+    apply_rules_in_turn(site).await;
+}
+
+pub(super) async fn apply_rules_in_turn(site: &Site) {
+    let loaded = policy_of(site).await;
+    if let Some(loaded) = loaded.as_ref().filter(|l| l.private) {
+        apply_session_rules(site, loaded).await;
+        return;
+    }
+    let update = with(|s| {
+        let plan = plan_of(site, loaded.as_deref(), &s.prefs);
+        // A site whose record was let go keeps the rules its declaration gave it until the
+        // declaration is read again; rules that came from the choices alone follow them.
+        if loaded.is_none() && s.rule_book.sites.get(site).is_some_and(|i| i.declared) {
+            return None;
+        }
+        let update = s.rule_book.update_site(site, &plan, now());
+        update.changes(&s.installed).then_some(update)
+    });
+    if let Some(update) = update {
+        let adds = !update.add_rules.is_empty();
+        install(update).await;
+        if adds {
+            with(|s| s.mark(format!("rules:{site}")));
+        }
+    }
+    persist(Record::RuleBook).await;
+}
+
+/// What the rules of `site` must do: from its declaration (if `loaded` has one usable), the
+/// visitor's choices and the tracker table.
+pub(super) fn plan_of(
+    site: &Site,
+    loaded: Option<&Loaded>,
+    prefs: &crate::prefs::Preferences,
+) -> BlockPlan {
+    let policy = loaded
+        .and_then(|l| l.compiled.as_ref())
+        .map(|(compiled, _, _)| compiled.policy());
+    block::plan_for(site, policy, prefs, Trackers::bundled())
+}
+
+/// The rules of a site known only from a private window: session rules, which the browser
+/// forgets when it closes, with their own rule book in `storage.session`.
+pub(super) async fn apply_session_rules(site: &Site, loaded: &Loaded) {
+    let update = with(|s| {
+        let plan = plan_of(site, Some(loaded), &s.prefs);
+        let update = s
+            .session_book
+            .update_site(site, &plan, now())
+            .offset_ids(block::SESSION_RULE_ID_OFFSET);
+        update.changes(&s.session_installed).then_some(update)
+    });
+    if let Some(update) = update {
+        let adds = !update.add_rules.is_empty();
+        install_session(update).await;
+        if adds {
+            with(|s| s.mark(format!("rules:{site}")));
+        }
+    }
+    persist(Record::SessionRuleBook).await;
+}
+
+pub(super) async fn install_session(update: RuleUpdate) {
+    let Ok(options) = to_js(&update) else { return };
+    match browser::update_session_rules(&options).await {
+        Ok(()) => with(|s| update.apply_to(&mut s.session_installed)),
+        Err(e) => gloo::console::error!("cookie-warden: updateSessionRules failed", e),
+    }
+}
+
+/// Makes the installed rules match the rule book and the Global Privacy Control choice (the
+/// `Sec-GPC` header rule and the script that sets `navigator.globalPrivacyControl`): rules of
+/// sites the book no longer holds are removed.
+pub(super) async fn reconcile_rules() {
+    let _turn = state::turn(|s| &mut s.rules).await;
+    let update = with(|s| {
+        let owned = s.rule_book.owned_rule_ids();
+        let mut update = RuleUpdate::default();
+        for id in s.installed.keys() {
+            if *id >= block::FIRST_SITE_RULE_ID && !owned.contains(id) {
+                update.remove_rule_ids.push(*id);
+            }
+        }
+        let gpc = block::gpc_rule();
+        match (s.prefs.global_privacy_control, s.installed.get(&gpc.id)) {
+            (true, Some(r)) if *r == gpc => {}
+            (true, _) => {
+                update.remove_rule_ids.push(gpc.id);
+                update.add_rules.push(gpc);
+            }
+            (false, Some(_)) => update.remove_rule_ids.push(gpc.id),
+            (false, None) => {}
+        }
+        update
+    });
+    if !update.remove_rule_ids.is_empty() || !update.add_rules.is_empty() {
+        install(update).await;
+    }
+    // Session rules of sites the session rule book no longer holds go too.
+    let strays = with(|s| {
+        let owned: std::collections::BTreeSet<u32> = s
+            .session_book
+            .owned_rule_ids()
+            .into_iter()
+            .map(|id| id + block::SESSION_RULE_ID_OFFSET)
+            .collect();
+        RuleUpdate {
+            remove_rule_ids: s
+                .session_installed
+                .keys()
+                .filter(|id| !owned.contains(id))
+                .copied()
+                .collect(),
+            add_rules: Vec::new(),
+        }
+    });
+    if !strays.remove_rule_ids.is_empty() {
+        install_session(strays).await;
+    }
+    switch_rulesets().await;
+    browser::set_gpc_script(with(|s| s.prefs.global_privacy_control)).await;
+    // Sites the rule book holds whose rules the browser dropped (Firefox does on a temporary
+    // re-install) get them back now, not on their next visit.
+    let missing: Vec<Site> = with(|s| {
+        s.rule_book
+            .sites
+            .iter()
+            .filter(|(_, info)| {
+                !s.installed
+                    .contains_key(&block::rule_id(info.slot, block::SiteAction::Block))
+            })
+            .map(|(site, _)| site.clone())
+            .collect()
+    });
+    for site in missing {
+        apply_rules_in_turn(&site).await;
+    }
+}
+
+/// Switches the static rulesets (the known trackers of each category) on where the visitor's
+/// default denies the category and off where it allows it; the browser keeps them so across
+/// restarts, so this asks it to change only what differs.
+pub(super) async fn switch_rulesets() {
+    let wanted = with(|s| block::ruleset_switch(&s.prefs));
+    let enabled = match browser::enabled_rulesets().await {
+        Ok(enabled) => enabled,
+        Err(e) => {
+            gloo::console::error!("cookie-warden: getEnabledRulesets failed", e);
+            Vec::new()
+        }
+    };
+    let change = block::RulesetSwitch {
+        enable_ruleset_ids: wanted
+            .enable_ruleset_ids
+            .into_iter()
+            .filter(|id| !enabled.contains(id))
+            .collect(),
+        disable_ruleset_ids: wanted
+            .disable_ruleset_ids
+            .into_iter()
+            .filter(|id| enabled.contains(id))
+            .collect(),
+    };
+    if change == block::RulesetSwitch::default() {
+        return;
+    }
+    let Ok(options) = to_js(&change) else { return };
+    if let Err(e) = browser::update_enabled_rulesets(&options).await {
+        gloo::console::error!("cookie-warden: updateEnabledRulesets failed", e);
+    }
+}
+
+pub(super) async fn install(update: RuleUpdate) {
+    let Ok(options) = to_js(&update) else { return };
+    match browser::update_dynamic_rules(&options).await {
+        Ok(()) => with(|s| update.apply_to(&mut s.installed)),
+        Err(e) => gloo::console::error!("cookie-warden: updateDynamicRules failed", e),
+    }
+}
