@@ -513,6 +513,73 @@ pub fn ruleset_switch(prefs: &Preferences) -> RulesetSwitch {
     switch
 }
 
+impl RulesetSwitch {
+    /// What of this switch the browser still has to do, given the rulesets `enabled` now
+    /// (`getEnabledRulesets`): only what differs (nothing if all is as wanted).
+    pub fn against(self, enabled: &[String]) -> RulesetSwitch {
+        RulesetSwitch {
+            enable_ruleset_ids: self
+                .enable_ruleset_ids
+                .into_iter()
+                .filter(|id| !enabled.contains(id))
+                .collect(),
+            disable_ruleset_ids: self
+                .disable_ruleset_ids
+                .into_iter()
+                .filter(|id| enabled.contains(id))
+                .collect(),
+        }
+    }
+
+    /// Whether it asks for anything.
+    pub fn is_empty(&self) -> bool {
+        self.enable_ruleset_ids.is_empty() && self.disable_ruleset_ids.is_empty()
+    }
+}
+
+/// What makes the installed dynamic rules match the rule book and the Global Privacy Control
+/// choice: site rules (ids from [`FIRST_SITE_RULE_ID`]) that no site of the book `owned` are
+/// removed, and the [`gpc_rule`] is added (or replaced, if it differs) when `gpc` is on and
+/// removed when it is off. Rules below [`FIRST_SITE_RULE_ID`] other than the GPC rule are left
+/// alone.
+pub fn reconcile(installed: &BTreeMap<u32, Rule>, owned: &BTreeSet<u32>, gpc: bool) -> RuleUpdate {
+    let mut update = RuleUpdate {
+        remove_rule_ids: installed
+            .keys()
+            .filter(|id| **id >= FIRST_SITE_RULE_ID && !owned.contains(id))
+            .copied()
+            .collect(),
+        add_rules: Vec::new(),
+    };
+    let wanted = gpc_rule();
+    match (gpc, installed.get(&wanted.id)) {
+        (true, Some(rule)) if *rule == wanted => {}
+        (true, _) => {
+            update.remove_rule_ids.push(wanted.id);
+            update.add_rules.push(wanted);
+        }
+        (false, Some(_)) => update.remove_rule_ids.push(wanted.id),
+        (false, None) => {}
+    }
+    update
+}
+
+/// What removes the installed session rules that no site of the session rule book owns
+/// (`owned`: the book's ids, before [`SESSION_RULE_ID_OFFSET`] is added).
+pub fn session_strays(installed: &BTreeMap<u32, Rule>, owned: &BTreeSet<u32>) -> RuleUpdate {
+    RuleUpdate {
+        remove_rule_ids: installed
+            .keys()
+            .filter(|id| {
+                id.checked_sub(SESSION_RULE_ID_OFFSET)
+                    .is_none_or(|own| !owned.contains(&own))
+            })
+            .copied()
+            .collect(),
+        add_rules: Vec::new(),
+    }
+}
+
 /// The rule that sends `Sec-GPC: 1` with every request, top-level documents included.
 pub fn gpc_rule() -> Rule {
     Rule {
@@ -566,6 +633,11 @@ impl RuleUpdate {
             .iter()
             .any(|id| installed.contains_key(id) && !self.add_rules.iter().any(|r| r.id == *id));
         adds_new || removes
+    }
+
+    /// Whether it asks for anything.
+    pub fn is_empty(&self) -> bool {
+        self.remove_rule_ids.is_empty() && self.add_rules.is_empty()
     }
 
     /// `installed` as the browser has it after applying this update.
@@ -699,6 +771,16 @@ impl RuleBook {
         update.remove_rule_ids = slot_rule_ids(slot);
         update.add_rules = site_rules(site, slot, plan);
         update
+    }
+
+    /// The sites of the book whose block rule is not among the `installed` rules (the browser
+    /// dropped them, as Firefox does on a temporary re-install): their rules are due again.
+    pub fn sites_missing_from(&self, installed: &BTreeMap<u32, Rule>) -> Vec<Site> {
+        self.sites
+            .iter()
+            .filter(|(_, info)| !installed.contains_key(&rule_id(info.slot, SiteAction::Block)))
+            .map(|(site, _)| site.clone())
+            .collect()
     }
 
     /// The rule ids every stored site owns; rules with other ids in the site range are strays.

@@ -6,6 +6,7 @@
 //! about a cookie (that is `decide`'s job) and knows nothing about policies beyond
 //! [`CategoryId`]; lifetimes are read by [`crate::duration`].
 
+use crate::bundled::Dataset;
 use crate::domain::{domain_covers, Site};
 use crate::duration::{parse_retention, Retention};
 use crate::policy::CategoryId;
@@ -18,6 +19,7 @@ use thiserror::Error;
 
 /// The table as shipped.
 /// The bundled known-cookie table (`data/known-cookies.csv`), as text.
+#[cfg(feature = "embedded-data")]
 pub const BUNDLED_CSV: &str = include_str!("../data/known-cookies.csv");
 
 /// The columns the table must have, in any order.
@@ -284,8 +286,9 @@ pub fn is_generic_name(name: &str) -> bool {
 /// of milliseconds before the browser has optimised the module.
 #[derive(Debug, Clone, Default)]
 pub struct KnownCookies {
-    /// The text to read on first use (the bundled table); `None` when `table` is already set.
-    lazy: Option<&'static str>,
+    /// Where the text to read on first use comes from (the bundled table); `None` when `table`
+    /// is already set.
+    lazy: Option<Dataset>,
     /// The rows and their indexes.
     table: OnceLock<Table>,
 }
@@ -305,7 +308,7 @@ impl KnownCookies {
     /// broken this is an empty table (the tests make sure it is not).
     pub fn bundled() -> &'static KnownCookies {
         static BUNDLED: KnownCookies = KnownCookies {
-            lazy: Some(BUNDLED_CSV),
+            lazy: Some(Dataset::KnownCookies),
             table: OnceLock::new(),
         };
         &BUNDLED
@@ -321,11 +324,15 @@ impl KnownCookies {
     }
 
     fn table(&self) -> &Table {
-        self.table.get_or_init(|| {
-            self.lazy
-                .and_then(|text| Table::from_csv(text).ok())
-                .unwrap_or_default()
-        })
+        static EMPTY: OnceLock<Table> = OnceLock::new();
+        match self.lazy.map(|d| d.text()) {
+            // Not supplied yet: empty for now, read once it is.
+            Some(None) => EMPTY.get_or_init(Table::default),
+            Some(Some(text)) => self
+                .table
+                .get_or_init(|| Table::from_csv(text).unwrap_or_default()),
+            None => self.table.get_or_init(Table::default),
+        }
     }
 
     /// How many rows the table has.

@@ -38,6 +38,7 @@
 
 pub mod audit;
 pub mod block;
+pub mod bundled;
 pub mod date;
 pub mod decide;
 pub mod deletions;

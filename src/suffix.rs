@@ -5,21 +5,23 @@
 //! for internationalised labels), sorted, one per line, with `*.` for wildcard rules and `!` for
 //! exceptions (see `data/NOTICE`; regenerate it with `scripts/public-suffix-list.mjs`). It is
 //! searched in place with a binary search, so there is no start-up cost beyond splitting it into
-//! lines once, and it costs about 45 KB gzipped in the module instead of the ~950 KB of code a
+//! lines once, and it costs about 45 KB gzipped (a package file, [`crate::bundled`]) instead of the ~950 KB of code a
 //! compiled-in matcher takes.
 //!
 //! The algorithm is the list's own (<https://github.com/publicsuffix/list/wiki/Format>): the
 //! longest matching rule wins, an exception rule beats every other rule, and a name no rule
 //! matches has its last label as its suffix (the implicit `*` rule).
 
+use crate::bundled::Dataset;
 use std::sync::OnceLock;
 
-/// The bundled rules, sorted, one per line.
-const RULES: &str = include_str!("../data/public-suffix-list.txt");
-
+/// The bundled rules, sorted, one per line ([`Dataset::PublicSuffixes`]); none until supplied.
 fn rules() -> &'static [&'static str] {
     static LINES: OnceLock<Vec<&'static str>> = OnceLock::new();
-    LINES.get_or_init(|| RULES.lines().filter(|l| !l.is_empty()).collect())
+    match Dataset::PublicSuffixes.text() {
+        Some(text) => LINES.get_or_init(|| text.lines().filter(|l| !l.is_empty()).collect()),
+        None => &[],
+    }
 }
 
 fn has_rule(rule: &str) -> bool {

@@ -10,6 +10,7 @@
 //! such a host, the row names the endpoint's path. This module reads the table and looks hosts
 //! up; it decides nothing about a request.
 
+use crate::bundled::Dataset;
 use crate::domain::{domain_covers, Host};
 use crate::known::KnownCookies;
 use crate::policy::{CategoryId, Policy};
@@ -18,6 +19,7 @@ use std::sync::OnceLock;
 use thiserror::Error;
 
 /// The bundled table, as text.
+#[cfg(feature = "embedded-data")]
 pub const BUNDLED_CSV: &str = include_str!("../data/trackers.csv");
 
 /// One host (or endpoint) of a tracker.
@@ -62,7 +64,12 @@ impl Trackers {
     /// The bundled table, read once on first use.
     pub fn bundled() -> &'static Trackers {
         static TABLE: OnceLock<Trackers> = OnceLock::new();
-        TABLE.get_or_init(|| Trackers::from_csv(BUNDLED_CSV).unwrap_or_default())
+        static EMPTY: OnceLock<Trackers> = OnceLock::new();
+        match Dataset::Trackers.text() {
+            Some(text) => TABLE.get_or_init(|| Trackers::from_csv(text).unwrap_or_default()),
+            // Not supplied yet: empty for now, read once it is.
+            None => EMPTY.get_or_init(Trackers::default),
+        }
     }
 
     /// Reads a table in the shape of `data/trackers.csv`. Fields hold no commas or quotes, so

@@ -449,3 +449,111 @@ fn an_update_knows_whether_it_changes_the_installed_rules() {
     assert!(installed.is_empty());
     assert!(!cleared.changes(&installed), "removing what is gone is not");
 }
+
+#[test]
+fn reconciling_removes_what_the_book_does_not_own_and_follows_the_gpc_choice() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let site = site("shop.example");
+    let mut book = RuleBook::default();
+    let plan = BlockPlan {
+        blocked: [
+            cookie_warden::domain::Host::parse("tracker.example").unwrap_or_else(|e| panic!("{e}"))
+        ]
+        .into_iter()
+        .collect(),
+        ..BlockPlan::default()
+    };
+    let owned_rule = book.update_site(&site, &plan, 1_000).add_rules[0].clone();
+    let mut stray = owned_rule.clone();
+    stray.id = owned_rule.id + 10 * block::RULES_PER_SITE;
+    let gpc = block::gpc_rule();
+    let mut stale_gpc = gpc.clone();
+    stale_gpc.priority += 1;
+    let installed = |rules: &[&block::Rule]| -> BTreeMap<u32, block::Rule> {
+        rules.iter().map(|r| (r.id, (*r).clone())).collect()
+    };
+    let owned = book.owned_rule_ids();
+    let ids = |u: &block::RuleUpdate| {
+        (
+            u.remove_rule_ids.clone(),
+            u.add_rules.iter().map(|r| r.id).collect::<Vec<_>>(),
+        )
+    };
+    // (installed, GPC on, removed ids, added ids)
+    let cases: Vec<(BTreeMap<u32, block::Rule>, bool, Vec<u32>, Vec<u32>)> = vec![
+        (installed(&[&owned_rule, &gpc]), true, vec![], vec![]),
+        (installed(&[&owned_rule]), true, vec![gpc.id], vec![gpc.id]),
+        (
+            installed(&[&owned_rule, &stale_gpc]),
+            true,
+            vec![gpc.id],
+            vec![gpc.id],
+        ),
+        (installed(&[&owned_rule, &gpc]), false, vec![gpc.id], vec![]),
+        (installed(&[&owned_rule]), false, vec![], vec![]),
+        (
+            installed(&[&owned_rule, &stray]),
+            false,
+            vec![stray.id],
+            vec![],
+        ),
+    ];
+    for (i, (rules, on, removed, added)) in cases.into_iter().enumerate() {
+        let update = block::reconcile(&rules, &owned, on);
+        assert_eq!(ids(&update), (removed.clone(), added.clone()), "case {i}");
+        assert_eq!(
+            update.is_empty(),
+            removed.is_empty() && added.is_empty(),
+            "case {i}"
+        );
+        let mut after = rules.clone();
+        update.apply_to(&mut after);
+        assert!(
+            block::reconcile(&after, &owned, on).is_empty(),
+            "case {i}: reconciled once is enough"
+        );
+    }
+    // Session rules: only those the session book owns (offset ids) stay.
+    let mut session_rule = owned_rule.clone();
+    session_rule.id += block::SESSION_RULE_ID_OFFSET;
+    let mut session_stray = stray.clone();
+    session_stray.id += block::SESSION_RULE_ID_OFFSET;
+    let strays = block::session_strays(
+        &installed(&[&session_rule, &session_stray, &owned_rule]),
+        &owned,
+    );
+    assert_eq!(
+        strays.remove_rule_ids,
+        vec![owned_rule.id, session_stray.id]
+    );
+    assert!(block::session_strays(&installed(&[&session_rule]), &owned).is_empty());
+    assert!(block::session_strays(&BTreeMap::new(), &BTreeSet::new()).is_empty());
+    // A site whose block rule the browser dropped is due again.
+    assert_eq!(
+        book.sites_missing_from(&installed(&[&gpc])),
+        vec![site.clone()]
+    );
+    assert!(book
+        .sites_missing_from(&installed(&[&owned_rule]))
+        .is_empty());
+}
+
+#[test]
+fn a_ruleset_switch_asks_only_for_what_differs() {
+    let mut prefs = Preferences::default();
+    prefs.defaults.insert(CategoryId::Statistics, Choice::Allow);
+    let wanted = block::ruleset_switch(&prefs);
+    assert_eq!(wanted.enable_ruleset_ids, vec!["marketing".to_owned()]);
+    assert_eq!(wanted.disable_ruleset_ids, vec!["statistics".to_owned()]);
+    let both = ["statistics".to_owned(), "marketing".to_owned()];
+    let change = wanted.clone().against(&both);
+    assert!(
+        change.enable_ruleset_ids.is_empty(),
+        "marketing is on already"
+    );
+    assert_eq!(change.disable_ruleset_ids, vec!["statistics".to_owned()]);
+    assert!(wanted.clone().against(&["marketing".to_owned()]).is_empty());
+    let none = wanted.against(&[]);
+    assert_eq!(none.enable_ruleset_ids, vec!["marketing".to_owned()]);
+    assert!(none.disable_ruleset_ids.is_empty());
+}

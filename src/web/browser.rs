@@ -81,15 +81,34 @@ async fn call(promise: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
     JsFuture::from(promise?).await
 }
 
+// Conversions go through JSON text (`serde_json` on our side, the browser's `JSON` on the
+// other): every type then has one serde (de)serializer in the module, not two, which keeps the
+// module small (serde code is most of it), and big values (policy records, panels) cross in one
+// call instead of one per field. Only cookies, small and on the hottest path, are read field by
+// field ([`cookie_from_js`]).
+
 /// Converts a serde value to a plain JavaScript value (objects, not `Map`s).
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from_str(&e.to_string()))
+    let text = serde_json::to_string(value).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    js_sys::JSON::parse(&text)
 }
 
-/// Converts a JavaScript value to a serde type.
+/// Converts a JavaScript value to a serde type; `undefined` reads as `null` (so it is `None`
+/// for an `Option`, and an error for what must be there).
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    let text = if value.is_undefined() {
+        "null".to_owned()
+    } else {
+        js_sys::JSON::stringify(&value)?
+            .as_string()
+            .unwrap_or_else(|| "null".to_owned())
+    };
+    serde_json::from_str(&text).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Reads a `cookies.Cookie` object field by field (serde-wasm-bindgen), without JSON text.
+#[cfg(feature = "background")]
+pub fn cookie_from_js(value: JsValue) -> Result<crate::decide::Cookie, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
@@ -355,6 +374,25 @@ pub async fn set_badge(tab_id: i32, text: &str) {
 pub async fn tab_url(tab_id: i32) -> Option<String> {
     let tab = call(tabs_get(tab_id)).await.ok()?;
     get(&tab, "url").as_string()
+}
+
+/// The text of a file of the extension's own package (`runtime.getURL(path)`), the read issued
+/// when called (not when awaited) so that several can be in flight together.
+pub fn package_text(path: &str) -> impl std::future::Future<Output = Result<String, JsValue>> {
+    let url = runtime_get_url(path)
+        .ok()
+        .and_then(|u| u.as_string())
+        .unwrap_or_default();
+    let response = global_fetch(&url, &JsValue::UNDEFINED);
+    async move {
+        let response: web_sys::Response = call(response).await?.dyn_into()?;
+        if !response.ok() {
+            return Err(JsValue::from_str(&format!("HTTP {}", response.status())));
+        }
+        let text = call(response.text()).await?;
+        text.as_string()
+            .ok_or_else(|| JsValue::from_str("not text"))
+    }
 }
 
 /// `fetch(url, init)`.

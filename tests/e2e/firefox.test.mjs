@@ -162,7 +162,7 @@ test('a temporary add-on installed again after a restart keeps choices and cache
 });
 
 // Firefox drops a temporary add-on's dynamic rules when it quits; the extension's start
-// (src/web/mod.rs reconcile_rules) reinstalls the rules its rule book owns.
+// (src/web/background/rules.rs reconcile_rules) reinstalls the rules its rule book owns.
 test('after a temporary reinstall the blocking rules are back before the first visit', () =>
   scenario.rulesReinstalledAtStart(s));
 

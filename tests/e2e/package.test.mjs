@@ -33,6 +33,7 @@ const REQUIRED = [
   'pkg/background_bg.wasm',
   'pkg/pages.js',
   'pkg/pages_bg.wasm',
+  'data/public-suffix-list.txt',
   '_locales/en/messages.json',
   '_locales/fi/messages.json',
   'icons/icon-16.png',
@@ -45,7 +46,8 @@ const FORBIDDEN = [
   /(^|\/)Cargo\.(toml|lock)$/,
   /(^|\/)node_modules\//,
   /(^|\/)package(-lock)?\.json$/,
-  /^(src|target|tests|scripts|demo|docs|data|benches)\//,
+  /^(src|target|tests|scripts|demo|docs|benches)\//,
+  /^data\/(?!public-suffix-list\.txt$)/, // only the data file the pages read
   /(^|\/)\./, // dotfiles
   /\.map$/,
 ];

@@ -8,7 +8,7 @@ use super::*;
 #[wasm_bindgen(js_name = onCookieChanged)]
 pub async fn on_cookie_changed(info: JsValue) -> Result<(), JsValue> {
     let raw = get(&info, "cookie");
-    let cookie: Cookie = from_js(raw.clone())?;
+    let cookie = browser::cookie_from_js(raw.clone())?;
     if get(&info, "removed").as_bool().unwrap_or(false) {
         // A removal the background asked for is counted when the browser reports it done (an
         // expired overwrite for a partitioned cookie, see enforce).
@@ -218,7 +218,7 @@ pub(super) async fn stored_cookies(site: Option<&Site>) -> Vec<(Cookie, JsValue)
             }
         };
         for raw in cookies {
-            let Ok(cookie) = from_js::<Cookie>(raw.clone()) else {
+            let Ok(cookie) = browser::cookie_from_js(raw.clone()) else {
                 continue;
             };
             if site.is_some_and(|s| cookie.owner_site().as_ref() != Some(s)) {

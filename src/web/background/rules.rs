@@ -133,64 +133,26 @@ pub(super) async fn install_session(update: RuleUpdate) {
 pub(super) async fn reconcile_rules() {
     let _turn = state::turn(|s| &mut s.rules).await;
     let update = with(|s| {
-        let owned = s.rule_book.owned_rule_ids();
-        let mut update = RuleUpdate::default();
-        for id in s.installed.keys() {
-            if *id >= block::FIRST_SITE_RULE_ID && !owned.contains(id) {
-                update.remove_rule_ids.push(*id);
-            }
-        }
-        let gpc = block::gpc_rule();
-        match (s.prefs.global_privacy_control, s.installed.get(&gpc.id)) {
-            (true, Some(r)) if *r == gpc => {}
-            (true, _) => {
-                update.remove_rule_ids.push(gpc.id);
-                update.add_rules.push(gpc);
-            }
-            (false, Some(_)) => update.remove_rule_ids.push(gpc.id),
-            (false, None) => {}
-        }
-        update
+        block::reconcile(
+            &s.installed,
+            &s.rule_book.owned_rule_ids(),
+            s.prefs.global_privacy_control,
+        )
     });
-    if !update.remove_rule_ids.is_empty() || !update.add_rules.is_empty() {
+    if !update.is_empty() {
         install(update).await;
     }
     // Session rules of sites the session rule book no longer holds go too.
-    let strays = with(|s| {
-        let owned: std::collections::BTreeSet<u32> = s
-            .session_book
-            .owned_rule_ids()
-            .into_iter()
-            .map(|id| id + block::SESSION_RULE_ID_OFFSET)
-            .collect();
-        RuleUpdate {
-            remove_rule_ids: s
-                .session_installed
-                .keys()
-                .filter(|id| !owned.contains(id))
-                .copied()
-                .collect(),
-            add_rules: Vec::new(),
-        }
-    });
-    if !strays.remove_rule_ids.is_empty() {
+    let strays =
+        with(|s| block::session_strays(&s.session_installed, &s.session_book.owned_rule_ids()));
+    if !strays.is_empty() {
         install_session(strays).await;
     }
     switch_rulesets().await;
     browser::set_gpc_script(with(|s| s.prefs.global_privacy_control)).await;
     // Sites the rule book holds whose rules the browser dropped (Firefox does on a temporary
     // re-install) get them back now, not on their next visit.
-    let missing: Vec<Site> = with(|s| {
-        s.rule_book
-            .sites
-            .iter()
-            .filter(|(_, info)| {
-                !s.installed
-                    .contains_key(&block::rule_id(info.slot, block::SiteAction::Block))
-            })
-            .map(|(site, _)| site.clone())
-            .collect()
-    });
+    let missing = with(|s| s.rule_book.sites_missing_from(&s.installed));
     for site in missing {
         apply_rules_in_turn(&site).await;
     }
@@ -208,19 +170,8 @@ pub(super) async fn switch_rulesets() {
             Vec::new()
         }
     };
-    let change = block::RulesetSwitch {
-        enable_ruleset_ids: wanted
-            .enable_ruleset_ids
-            .into_iter()
-            .filter(|id| !enabled.contains(id))
-            .collect(),
-        disable_ruleset_ids: wanted
-            .disable_ruleset_ids
-            .into_iter()
-            .filter(|id| enabled.contains(id))
-            .collect(),
-    };
-    if change == block::RulesetSwitch::default() {
+    let change = wanted.against(&enabled);
+    if change.is_empty() {
         return;
     }
     let Ok(options) = to_js(&change) else { return };

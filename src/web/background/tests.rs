@@ -55,7 +55,7 @@ fn responses_are_plain_objects() {
 
 #[wasm_bindgen_test]
 fn browser_cookies_convert_without_their_values() {
-    let cookie: Cookie = from_js(json(
+    let cookie: Cookie = super::browser::cookie_from_js(json(
         r#"{"name":"_ga","value":"GA1.1.secret","domain":".google-analytics.test","hostOnly":false,"path":"/",
             "secure":true,"httpOnly":false,"sameSite":"no_restriction","session":false,"expirationDate":1858982400.5,
             "storeId":"0","partitionKey":{"topLevelSite":"https://kaltiot.test","hasCrossSiteAncestor":false}}"#,

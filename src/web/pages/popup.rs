@@ -20,6 +20,8 @@ pub async fn render_popup() -> Result<(), JsValue> {
     let started = web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now());
+    // Sites are read with the Public Suffix List, a package file.
+    crate::web::supply_data(&[crate::bundled::Dataset::PublicSuffixes]).await;
     if let Some(document) = dom::document() {
         if let Some(root) = document.document_element() {
             let _ = root.set_attribute("lang", &browser::ui_language());
