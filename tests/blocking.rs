@@ -480,7 +480,8 @@ fn reconciling_removes_what_the_book_does_not_own_and_follows_the_gpc_choice() {
         )
     };
     // (installed, GPC on, removed ids, added ids)
-    let cases: Vec<(BTreeMap<u32, block::Rule>, bool, Vec<u32>, Vec<u32>)> = vec![
+    type Case = (BTreeMap<u32, block::Rule>, bool, Vec<u32>, Vec<u32>);
+    let cases: Vec<Case> = vec![
         (installed(&[&owned_rule, &gpc]), true, vec![], vec![]),
         (installed(&[&owned_rule]), true, vec![gpc.id], vec![gpc.id]),
         (
