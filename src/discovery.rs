@@ -14,6 +14,7 @@
 use crate::diag::Diagnostic;
 use crate::domain::{host_of_url, Site};
 use crate::policy::{self, CompiledPolicy, Document, DocumentKind};
+use crate::view::PolicyState;
 use serde::{Deserialize, Serialize};
 
 /// The path of the well-known policy file.
@@ -635,6 +636,45 @@ impl PolicyRecord {
         }
     }
 
+    /// Whether a look through candidates in order stops at this answer (to `self.source`): a
+    /// document was found (valid or not), the place was one the page named (nothing else is
+    /// tried on its behalf), or the look's shared deadline ran out.
+    pub fn ends_look(&self) -> bool {
+        let found = !matches!(self.outcome, Outcome::Failed { .. });
+        let named = self
+            .source
+            .as_ref()
+            .is_some_and(|c| c.kind.is_named_by_page());
+        let timed_out = matches!(
+            self.outcome,
+            Outcome::Failed {
+                problem: FetchProblem::TimedOut { .. }
+            }
+        );
+        found || named || timed_out
+    }
+
+    /// What a finished look leaves, from its last answer: "not found" at the site's well-known
+    /// places means the site publishes nothing ([`Outcome::NotPublished`]); anything else
+    /// stays as it is (a place the page named that answers 404 is a broken link, and says so).
+    pub fn concluded(self, now: u64) -> PolicyRecord {
+        let not_found = matches!(
+            self.outcome,
+            Outcome::Failed {
+                problem: FetchProblem::NotFound { .. }
+            }
+        );
+        let well_known = self
+            .source
+            .as_ref()
+            .is_some_and(|c| !c.kind.is_named_by_page());
+        if not_found && well_known {
+            PolicyRecord::failed(&self.site, None, None, now)
+        } else {
+            self
+        }
+    }
+
     /// Whether the record is still fresh at `now`.
     pub fn is_fresh(&self, now: u64) -> bool {
         now < self.expires_at
@@ -730,10 +770,7 @@ impl PolicyRecord {
 
     /// Parses the stored document again into a usable policy (valid documents only), its known
     /// trackers in the categories they are known by unless `trust_site_categories`.
-    pub fn compile(
-        &self,
-        trust_site_categories: bool,
-    ) -> Option<(CompiledPolicy, DocumentKind, Vec<Diagnostic>)> {
+    pub fn compile(&self, trust_site_categories: bool) -> Option<Usable> {
         let Outcome::Document {
             text,
             valid: true,
@@ -769,8 +806,46 @@ impl PolicyRecord {
                 (false, Some(found)) => CompiledPolicy::with_corrections(p, found.clone()),
                 (false, None) => CompiledPolicy::corrected(p, false),
             };
-            (compiled, kind, diagnostics)
+            Usable {
+                policy: compiled,
+                kind,
+                warnings: diagnostics,
+            }
         })
+    }
+
+    /// What the panel says of the site's declaration, from this record and what it compiled to
+    /// (`usable`, from [`PolicyRecord::compile`]). `problems` must be [`PolicyRecord::problems`]
+    /// (the state borrows them). No record at all is [`PolicyState::NotPublished`] too: the
+    /// site is guessed about until something is found.
+    pub fn state<'a>(
+        record: Option<&'a PolicyRecord>,
+        usable: Option<&'a Usable>,
+        problems: &'a [Diagnostic],
+    ) -> PolicyState<'a> {
+        let url = record
+            .and_then(|r| r.source.as_ref())
+            .map_or("", |c| c.url.as_str());
+        match (record, usable) {
+            (Some(_), Some(usable)) => PolicyState::Declared {
+                policy: &usable.policy,
+                url,
+                kind: usable.kind,
+                warnings: &usable.warnings,
+            },
+            (None, _)
+            | (
+                Some(PolicyRecord {
+                    outcome: Outcome::NotPublished,
+                    ..
+                }),
+                None,
+            ) => PolicyState::NotPublished,
+            (Some(_), None) => PolicyState::Invalid {
+                url,
+                diagnostics: problems,
+            },
+        }
     }
 
     /// The diagnostics to show for an unusable record: the document's own, or one error that
@@ -784,6 +859,19 @@ impl PolicyRecord {
             Outcome::NotPublished => Vec::new(),
         }
     }
+}
+
+/// A record's declaration ready for use ([`PolicyRecord::compile`]): the compiled policy, what
+/// kind of document it came from, and the warnings to show with it.
+#[derive(Debug, Clone)]
+pub struct Usable {
+    /// The policy, indexed for matching (known trackers corrected, unless the visitor trusts
+    /// the site's categories).
+    pub policy: CompiledPolicy,
+    /// A v1 policy, or converted from a consent platform's or TCF file.
+    pub kind: DocumentKind,
+    /// The document's (or the conversion's) warnings.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The hosts consent platforms serve their data files from: the one exception to "a page can

@@ -682,3 +682,147 @@ fn a_first_visit_holds_only_third_party_subresources() {
     );
     assert!(holds_request("image", "notshop.example", &shop));
 }
+
+#[test]
+fn a_look_stops_at_a_document_a_named_place_or_the_deadline_and_a_404_at_the_well_known_places_is_nothing_published(
+) {
+    let s = site("kaltiot.com");
+    let place = |kind: SourceKind| Candidate {
+        url: "https://www.kaltiot.com/.well-known/cookie-policy.json".into(),
+        kind,
+    };
+    let url = || "https://www.kaltiot.com/.well-known/cookie-policy.json".to_owned();
+    let not_found = || FetchProblem::NotFound {
+        url: url(),
+        status: 404,
+    };
+    let status = || FetchProblem::Status {
+        url: url(),
+        status: 500,
+    };
+    let timed_out = || FetchProblem::TimedOut { url: url() };
+    let body = include_bytes!("../examples/kaltiot.cookie-policy.json");
+    let valid = |kind| PolicyRecord::from_body(&s, place(kind), body, None, 1_000);
+    let invalid = |kind| PolicyRecord::from_body(&s, place(kind), b"{\"version\":1}", None, 1_000);
+    let failed = |kind, problem| PolicyRecord::failed(&s, Some(place(kind)), Some(problem), 1_000);
+    let not_published = |r: &PolicyRecord| matches!(r.outcome, Outcome::NotPublished);
+    // (answer, the look ends there, what it concludes is "nothing published")
+    let cases: Vec<(&str, PolicyRecord, bool, bool)> = vec![
+        (
+            "valid, well-known",
+            valid(SourceKind::WellKnownHost),
+            true,
+            false,
+        ),
+        (
+            "invalid, well-known",
+            invalid(SourceKind::WellKnownHost),
+            true,
+            false,
+        ),
+        (
+            "404, host",
+            failed(SourceKind::WellKnownHost, not_found()),
+            false,
+            true,
+        ),
+        (
+            "404, site",
+            failed(SourceKind::WellKnownSite, not_found()),
+            false,
+            true,
+        ),
+        (
+            "500, host",
+            failed(SourceKind::WellKnownHost, status()),
+            false,
+            false,
+        ),
+        (
+            "timed out, host",
+            failed(SourceKind::WellKnownHost, timed_out()),
+            true,
+            false,
+        ),
+        (
+            "404, link element",
+            failed(SourceKind::LinkElement, not_found()),
+            true,
+            false,
+        ),
+        (
+            "404, Link header",
+            failed(SourceKind::LinkHeader, not_found()),
+            true,
+            false,
+        ),
+        (
+            "500, consent platform",
+            failed(SourceKind::ConsentPlatform, status()),
+            true,
+            false,
+        ),
+    ];
+    for (what, record, ends, nothing) in cases {
+        assert_eq!(record.ends_look(), ends, "{what}: ends the look");
+        let concluded = record.clone().concluded(2_000);
+        assert_eq!(
+            not_published(&concluded),
+            nothing,
+            "{what}: nothing published"
+        );
+        if nothing {
+            assert_eq!(concluded.source, None, "{what}");
+            assert_eq!(concluded.fetched_at, 2_000, "{what}");
+        } else {
+            assert_eq!(concluded, record, "{what}: kept as it is");
+        }
+    }
+}
+
+#[test]
+fn the_panel_state_follows_the_record() {
+    use cookie_warden::view::PolicyState;
+    let s = site("kaltiot.com");
+    let place = Candidate {
+        url: "https://www.kaltiot.com/.well-known/cookie-policy.json".into(),
+        kind: SourceKind::WellKnownHost,
+    };
+    let body = include_bytes!("../examples/kaltiot.cookie-policy.json");
+    let valid = PolicyRecord::from_body(&s, place.clone(), body, None, 1_000);
+    let usable = valid.compile(false);
+    let problems = valid.problems();
+    assert!(matches!(
+        PolicyRecord::state(Some(&valid), usable.as_ref(), &problems),
+        PolicyState::Declared { url, .. } if url == place.url
+    ));
+    let broken = PolicyRecord::from_body(&s, place.clone(), b"{", None, 1_000);
+    let problems = broken.problems();
+    assert!(!problems.is_empty());
+    assert!(matches!(
+        PolicyRecord::state(Some(&broken), broken.compile(false).as_ref(), &problems),
+        PolicyState::Invalid { url, diagnostics } if url == place.url && diagnostics.len() == problems.len()
+    ));
+    let nothing = PolicyRecord::failed(&s, None, None, 1_000);
+    assert!(matches!(
+        PolicyRecord::state(Some(&nothing), None, &[]),
+        PolicyState::NotPublished
+    ));
+    assert!(matches!(
+        PolicyRecord::state(None, None, &[]),
+        PolicyState::NotPublished
+    ));
+    let failed = PolicyRecord::failed(
+        &s,
+        Some(place.clone()),
+        Some(FetchProblem::TimedOut {
+            url: place.url.clone(),
+        }),
+        1_000,
+    );
+    let problems = failed.problems();
+    assert!(matches!(
+        PolicyRecord::state(Some(&failed), None, &problems),
+        PolicyState::Invalid { .. }
+    ));
+}

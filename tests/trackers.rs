@@ -485,7 +485,7 @@ fn a_record_keeps_its_corrections_so_compiling_it_again_looks_nothing_up() {
     let category = |trust: bool, record: &PolicyRecord| {
         record
             .compile(trust)
-            .map(|(compiled, _, _)| compiled.policy().services[0].category)
+            .map(|u| u.policy.policy().services[0].category)
     };
     assert_eq!(category(false, &record), Some(CategoryId::Statistics));
     assert_eq!(category(true, &record), Some(CategoryId::Functional));

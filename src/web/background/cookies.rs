@@ -39,10 +39,8 @@ pub(super) async fn enforce(
 ) -> bool {
     let verdict = with(|s| {
         let policy = loaded
-            .and_then(|l| l.compiled.as_ref())
-            .map_or(SitePolicy::None, |(compiled, _, _)| {
-                SitePolicy::Declared(compiled)
-            });
+            .and_then(|l| l.usable.as_ref())
+            .map_or(SitePolicy::None, |u| SitePolicy::Declared(&u.policy));
         let ctx = Context {
             site,
             policy,

@@ -238,24 +238,11 @@ pub(super) async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&st
             .as_ref()
             .map(|l| l.record.problems())
             .unwrap_or_default();
-        let url = loaded
-            .as_ref()
-            .and_then(|l| l.record.source.as_ref())
-            .map(|c| c.url.clone())
-            .unwrap_or_default();
-        let state = match loaded.as_ref().map(|l| (&l.compiled, &l.record.outcome)) {
-            Some((Some((compiled, kind, warnings)), _)) => PolicyState::Declared {
-                policy: compiled,
-                url: &url,
-                kind: *kind,
-                warnings,
-            },
-            Some((None, Outcome::NotPublished)) | None => PolicyState::NotPublished,
-            Some((None, _)) => PolicyState::Invalid {
-                url: &url,
-                diagnostics: &problems,
-            },
-        };
+        let state = PolicyRecord::state(
+            loaded.as_ref().map(|l| &l.record),
+            loaded.as_ref().and_then(|l| l.usable.as_ref()),
+            &problems,
+        );
         let view = site_view(&ViewInput {
             site,
             policy: state,

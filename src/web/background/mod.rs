@@ -30,13 +30,13 @@ mod tests;
 
 use crate::block::{self, BlockPlan, Rule, RuleBook, RuleUpdate};
 use crate::decide::{decide, is_private_store, Context, Cookie, SitePolicy, Verdict};
-use crate::discovery::{self, Candidate, Outcome, PolicyRecord, SourceKind};
+use crate::discovery::{self, Candidate, PolicyRecord, SourceKind};
 use crate::domain::Site;
 use crate::known::KnownCookies;
 use crate::prefs::Preferences;
 use crate::protocol::{Request, Response, Sender, SenderInfo};
 use crate::trackers::Trackers;
-use crate::view::{site_view, PolicyState, ViewInput};
+use crate::view::{site_view, ViewInput};
 use crate::web::browser::{self, from_js, get, now, storage_get, storage_set, to_js, Area};
 use state::{keys, removal_key, with, IndexEntry, Loaded, Record, Removing, TabInfo};
 use std::collections::BTreeMap;

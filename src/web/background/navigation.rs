@@ -227,7 +227,6 @@ pub(super) async fn discover(
                 url: candidate.url.clone(),
             }),
         };
-        let timed_out = matches!(fetched, Err(discovery::FetchProblem::TimedOut { .. }));
         let record = match fetched {
             Ok(f) => PolicyRecord::from_body(
                 site,
@@ -240,26 +239,14 @@ pub(super) async fn discover(
                 PolicyRecord::failed(site, Some(candidate.clone()), Some(problem), now())
             }
         };
-        let found = !matches!(record.outcome, Outcome::Failed { .. });
-        let explicit = candidate.kind.is_named_by_page();
+        let ends = record.ends_look();
         result = Some(record);
-        if found || explicit || timed_out {
+        if ends {
             break;
         }
     }
-    let Some(mut record) = result else { return };
-    if matches!(
-        &record.outcome,
-        Outcome::Failed {
-            problem: discovery::FetchProblem::NotFound { .. }
-        }
-    ) && record
-        .source
-        .as_ref()
-        .is_some_and(|c| !c.kind.is_named_by_page())
-    {
-        record = PolicyRecord::failed(site, None, None, now());
-    }
+    let Some(record) = result else { return };
+    let record = record.concluded(now());
     adopt(site, record, why, private).await;
 }
 

@@ -93,8 +93,8 @@ pub(super) fn plan_of(
     prefs: &crate::prefs::Preferences,
 ) -> BlockPlan {
     let policy = loaded
-        .and_then(|l| l.compiled.as_ref())
-        .map(|(compiled, _, _)| compiled.policy());
+        .and_then(|l| l.usable.as_ref())
+        .map(|u| u.policy.policy());
     block::plan_for(site, policy, prefs, Trackers::bundled())
 }
 

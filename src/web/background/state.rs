@@ -3,10 +3,8 @@
 //! stopped at any moment: nothing here exists only in memory except caches that are rebuilt.
 
 use crate::block::{Rule, RuleBook};
-use crate::diag::Diagnostic;
-use crate::discovery::PolicyRecord;
+use crate::discovery::{PolicyRecord, Usable};
 use crate::domain::Site;
-use crate::policy::{CompiledPolicy, DocumentKind};
 use crate::prefs::Preferences;
 use js_sys::{Function, Promise};
 use serde::{Deserialize, Serialize};
@@ -81,7 +79,7 @@ pub struct Loaded {
     /// What is cached.
     pub record: PolicyRecord,
     /// The usable policy.
-    pub compiled: Option<(CompiledPolicy, DocumentKind, Vec<Diagnostic>)>,
+    pub usable: Option<Usable>,
     /// Learned in a private window: kept in memory only, and its rules are session rules.
     pub private: bool,
     /// Compiled trusting the site's categories, or with known trackers corrected.
@@ -97,10 +95,10 @@ impl Loaded {
 
     /// Compiles `record`, learned in a private window or not.
     pub fn learned(record: PolicyRecord, private: bool, trust_site_categories: bool) -> Rc<Loaded> {
-        let compiled = record.compile(trust_site_categories);
+        let usable = record.compile(trust_site_categories);
         Rc::new(Loaded {
             record,
-            compiled,
+            usable,
             private,
             trust_site_categories,
         })
