@@ -51,6 +51,7 @@ pub mod pattern;
 pub mod policy;
 pub mod prefs;
 pub mod protocol;
+pub mod settings;
 pub mod suffix;
 pub mod trackers;
 pub mod view;

@@ -118,3 +118,66 @@ fn choices_resolve_service_then_category_then_default() {
         ]
     );
 }
+
+#[test]
+fn only_our_settings_files_are_read() {
+    use cookie_warden::settings::{self, Refusal};
+    use serde_json::json;
+    let ours =
+        r#"{"format": "cookie-warden-settings", "version": 1, "preferences": {"version": 2}}"#;
+    let cases: &[(&str, Result<serde_json::Value, Refusal>)] = &[
+        (ours, Ok(json!({"version": 2}))),
+        ("not json", Err(Refusal::NotJson)),
+        (r#"{"version": 2}"#, Err(Refusal::NotOurs)),
+        ("[1, 2]", Err(Refusal::NotOurs)),
+        (
+            r#"{"format": "cookie-warden-settings", "version": 1, "preferences": 3}"#,
+            Err(Refusal::NotOurs),
+        ),
+        (
+            r#"{"format": "cookie-warden-settings", "version": "1", "preferences": {}}"#,
+            Err(Refusal::NotOurs),
+        ),
+        (
+            r#"{"format": "cookie-warden-settings", "version": 9, "preferences": {}}"#,
+            Err(Refusal::Newer),
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(&settings::unwrap(text), want, "{text}");
+    }
+    // What is exported reads back.
+    let prefs = cookie_warden::prefs::Preferences::default().to_json();
+    let file = settings::export(prefs.clone(), "2026-12-01T00:00:00.000Z", "0.1.0");
+    assert_eq!(settings::unwrap(&file.to_string()), Ok(prefs));
+}
+
+#[test]
+fn whole_preferences_are_taken_only_when_they_read_without_errors() {
+    use cookie_warden::settings::accept;
+    use serde_json::json;
+    let defaults = cookie_warden::prefs::Preferences::default();
+    // (preferences, taken)
+    let cases: Vec<(serde_json::Value, bool)> = vec![
+        (defaults.to_json(), true),
+        (json!({ "version": 2 }), true),
+        (json!({ "version": 2, "somethingNew": true }), true),
+        (json!(3), false),
+        (json!(null), false),
+        (json!([]), false),
+        (
+            json!({ "version": 2, "defaults": { "statistics": "sometimes" } }),
+            false,
+        ),
+    ];
+    for (preferences, taken) in cases {
+        let outcome = accept(&preferences);
+        assert_eq!(outcome.is_ok(), taken, "{preferences}: {outcome:?}");
+        if let Err(message) = outcome {
+            assert!(
+                message.starts_with("these settings were not imported: "),
+                "{message}"
+            );
+        }
+    }
+}

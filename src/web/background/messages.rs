@@ -110,17 +110,10 @@ pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
             repairs: s.repairs.clone(),
         }),
         Request::SetPreferences { preferences } => {
-            let (prefs, diagnostics) = Preferences::load(&preferences);
-            let errors: Vec<String> = diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .map(ToString::to_string)
-                .collect();
-            if !errors.is_empty() || !preferences.is_object() {
-                return Response::Error {
-                    message: format!("these settings were not imported: {}", errors.join("; ")),
-                };
-            }
+            let prefs = match crate::settings::accept(&preferences) {
+                Ok(prefs) => prefs,
+                Err(message) => return Response::Error { message },
+            };
             with(|s| s.prefs = prefs);
             after_global_change().await;
             Response::Done

@@ -17,6 +17,7 @@ use crate::domain::Site;
 use crate::policy::CategoryId;
 use crate::prefs::{Choice, Preferences, SiteChoices, UndeclaredAction, PREFS_VERSION};
 use crate::protocol::{Request, Response};
+use crate::settings;
 use crate::web::browser::{self, from_js, message as t, send_message};
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -26,14 +27,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
-/// The `format` field of an exported settings file.
-const SETTINGS_FORMAT: &str = "cookie-warden-settings";
-/// The version of the export wrapper this page writes and reads.
-const SETTINGS_VERSION: u64 = 1;
 /// The name the export is downloaded as.
 const EXPORT_FILE: &str = "cookie-warden-settings.json";
-/// A settings file larger than this is refused before it is read.
-const MAX_IMPORT_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
 /// The site search appears when there are more sites than this.
 const SEARCH_FROM: usize = 8;
 
@@ -834,15 +829,12 @@ fn backup_section() -> El {
         )
 }
 
-/// The export file: the preferences inside a wrapper that says what the file is.
 fn export_document(preferences: Value) -> Value {
-    json!({
-        "format": SETTINGS_FORMAT,
-        "version": SETTINGS_VERSION,
-        "exported": String::from(js_sys::Date::new_0().to_iso_string()),
-        "extensionVersion": browser::extension_version(),
-        "preferences": preferences,
-    })
+    settings::export(
+        preferences,
+        &String::from(js_sys::Date::new_0().to_iso_string()),
+        &browser::extension_version(),
+    )
 }
 
 /// Reads the preferences fresh from the background and downloads them as a JSON file.
@@ -887,39 +879,11 @@ fn download(text: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Why an import file was refused before anything was sent.
-#[derive(Debug, PartialEq)]
-enum Refusal {
-    NotJson,
-    NotOurs,
-    Newer,
-}
-
-/// Checks a settings file and takes the preferences out of it.
-fn unwrap_settings(text: &str) -> Result<Value, Refusal> {
-    let document: Value = serde_json::from_str(text).map_err(|_| Refusal::NotJson)?;
-    let Value::Object(mut fields) = document else {
-        return Err(Refusal::NotOurs);
-    };
-    if fields.get("format").and_then(Value::as_str) != Some(SETTINGS_FORMAT) {
-        return Err(Refusal::NotOurs);
-    }
-    match fields.get("version").and_then(Value::as_u64) {
-        Some(SETTINGS_VERSION) => {}
-        Some(v) if v > SETTINGS_VERSION => return Err(Refusal::Newer),
-        _ => return Err(Refusal::NotOurs),
-    }
-    match fields.remove("preferences") {
-        Some(preferences @ Value::Object(_)) => Ok(preferences),
-        _ => Err(Refusal::NotOurs),
-    }
-}
-
 /// Reads a settings file and, if it is one, replaces the preferences with it. Anything wrong
 /// changes nothing and says why.
 async fn import(file: web_sys::File) {
     let name = file.name();
-    if file.size() > MAX_IMPORT_BYTES {
+    if file.size() > settings::MAX_IMPORT_BYTES as f64 {
         set_status(&t("optionsImportTooLarge", &[&name]), Tone::Problem);
         return;
     }
@@ -930,13 +894,13 @@ async fn import(file: web_sys::File) {
             return;
         }
     };
-    let preferences = match unwrap_settings(&text) {
+    let preferences = match settings::unwrap(&text) {
         Ok(preferences) => preferences,
         Err(refusal) => {
             let key = match refusal {
-                Refusal::NotJson => "optionsImportNotJson",
-                Refusal::NotOurs => "optionsImportNotOurs",
-                Refusal::Newer => "optionsImportNewer",
+                settings::Refusal::NotJson => "optionsImportNotJson",
+                settings::Refusal::NotOurs => "optionsImportNotOurs",
+                settings::Refusal::Newer => "optionsImportNewer",
             };
             set_status(&t(key, &[&name]), Tone::Problem);
             return;
@@ -1057,28 +1021,6 @@ fn about_section() -> El {
 mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
-
-    #[wasm_bindgen_test]
-    fn only_our_settings_files_are_read() {
-        let ours =
-            r#"{"format": "cookie-warden-settings", "version": 1, "preferences": {"version": 2}}"#;
-        assert_eq!(unwrap_settings(ours), Ok(json!({"version": 2})));
-        assert_eq!(unwrap_settings("not json"), Err(Refusal::NotJson));
-        assert_eq!(unwrap_settings(r#"{"version": 2}"#), Err(Refusal::NotOurs));
-        assert_eq!(unwrap_settings("[1, 2]"), Err(Refusal::NotOurs));
-        assert_eq!(
-            unwrap_settings(
-                r#"{"format": "cookie-warden-settings", "version": 1, "preferences": 3}"#
-            ),
-            Err(Refusal::NotOurs)
-        );
-        assert_eq!(
-            unwrap_settings(
-                r#"{"format": "cookie-warden-settings", "version": 9, "preferences": {}}"#
-            ),
-            Err(Refusal::Newer)
-        );
-    }
 
     #[wasm_bindgen_test]
     fn id_parts_differ_for_different_texts() {
