@@ -734,12 +734,14 @@ impl RuleBook {
                 let slot = match self.free_slot(capacity) {
                     Some(slot) => slot,
                     None => {
-                        let Some((oldest, info)) = self
-                            .sites
-                            .iter()
-                            .min_by_key(|(s, info)| (info.last_used, (*s).clone()))
-                            .map(|(s, info)| (s.clone(), *info))
-                        else {
+                        let Some((oldest, _)) = crate::lru::oldest(
+                            self.sites
+                                .iter()
+                                .map(|(s, info)| (s.clone(), info.last_used)),
+                        ) else {
+                            return update;
+                        };
+                        let Some(info) = self.sites.get(&oldest).copied() else {
                             return update;
                         };
                         if now.saturating_sub(self.retired.since) >= 24 * 3600 {

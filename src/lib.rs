@@ -47,6 +47,7 @@ pub mod discovery;
 pub mod domain;
 pub mod duration;
 pub mod known;
+pub mod lru;
 pub mod pattern;
 pub mod policy;
 pub mod prefs;

@@ -69,20 +69,13 @@ pub(super) async fn store_policy(site: &Site, record: &PolicyRecord) {
     let bytes = serde_json::to_string(record).map_or(0, |t| t.len() as u64);
     let evict: Vec<Site> = with(|s| {
         s.policy_index.remove(site);
-        let mut total: u64 = s.policy_index.values().map(|e| e.bytes).sum::<u64>() + bytes;
-        let mut by_use: Vec<(u64, Site)> = s
+        let stored = s
             .policy_index
             .iter()
-            .map(|(site, e)| (e.used, site.clone()))
-            .collect();
-        by_use.sort();
-        let mut evict = Vec::new();
-        for (_, old) in by_use {
-            if total <= state::POLICY_STORAGE_BUDGET {
-                break;
-            }
-            total -= s.policy_index.remove(&old).map_or(0, |e| e.bytes);
-            evict.push(old);
+            .map(|(site, e)| (site.clone(), e.used, e.bytes));
+        let evict = crate::lru::evict(stored, bytes, state::POLICY_STORAGE_BUDGET);
+        for old in &evict {
+            s.policy_index.remove(old);
         }
         evict
     });

@@ -271,18 +271,13 @@ impl State {
         self.policy_uses += 1;
         self.policies
             .insert(site.clone(), (loaded, self.policy_uses));
-        let held = self.policies.values().filter(|(l, _)| l.is_some()).count();
-        if held > MAX_POLICIES_IN_MEMORY {
-            let mut by_use: Vec<(u64, Site)> = self
-                .policies
-                .iter()
-                .filter(|(_, (l, _))| l.is_some())
-                .map(|(s, (_, used))| (*used, s.clone()))
-                .collect();
-            by_use.sort();
-            for (_, old) in by_use.into_iter().take(held - MAX_POLICIES_IN_MEMORY) {
-                self.policies.remove(&old);
-            }
+        let held = self
+            .policies
+            .iter()
+            .filter(|(_, (l, _))| l.is_some())
+            .map(|(site, (_, used))| (site.clone(), *used, 1));
+        for old in crate::lru::evict(held, 0, MAX_POLICIES_IN_MEMORY as u64) {
+            self.policies.remove(&old);
         }
     }
 
