@@ -283,12 +283,30 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleAction {
-    /// `block`, `allow` or `modifyHeaders`.
+    /// What the rule does.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ActionKind,
     /// Headers to set, for `modifyHeaders`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request_headers: Option<Vec<HeaderInfo>>,
+}
+
+/// The declarativeNetRequest action types the extension uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ActionKind {
+    /// `block`: the request is not sent.
+    Block,
+    /// `allow`: no lower-priority rule applies to the request.
+    Allow,
+    /// `allowAllRequests`: a document, and everything it loads, is allowed.
+    AllowAllRequests,
+    /// `modifyHeaders`: request headers are set (the GPC header).
+    ModifyHeaders,
+    /// Any other type (a rule the extension did not write): never equal to a rule it wants,
+    /// so it is replaced.
+    #[serde(other)]
+    Other,
 }
 
 /// One header a `modifyHeaders` rule sets.
@@ -365,22 +383,23 @@ pub fn site_rules(site: &Site, slot: u32, plan: &BlockPlan) -> Vec<Rule> {
         excluded_resource_types: Some(vec!["main_frame".to_owned()]),
         ..RuleCondition::default()
     };
-    let rule = |action: SiteAction, priority: u32, kind: &str, condition: RuleCondition| Rule {
-        id: rule_id(slot, action),
-        priority,
-        action: RuleAction {
-            kind: kind.into(),
-            request_headers: None,
-        },
-        condition,
-    };
+    let rule =
+        |action: SiteAction, priority: u32, kind: ActionKind, condition: RuleCondition| Rule {
+            id: rule_id(slot, action),
+            priority,
+            action: RuleAction {
+                kind,
+                request_headers: None,
+            },
+            condition,
+        };
     if plan.allow_all {
         return vec![
             // The site's documents, and so everything they load, frames of other sites included.
             rule(
                 SiteAction::Block,
                 priority::PAUSE,
-                "allowAllRequests",
+                ActionKind::AllowAllRequests,
                 RuleCondition {
                     request_domains: Some(vec![site.as_str().to_owned()]),
                     excluded_request_domains: others.clone(),
@@ -392,7 +411,7 @@ pub fn site_rules(site: &Site, slot: u32, plan: &BlockPlan) -> Vec<Rule> {
             rule(
                 SiteAction::Allow,
                 priority::PAUSE,
-                "allow",
+                ActionKind::Allow,
                 by_initiator(None),
             ),
         ];
@@ -402,7 +421,7 @@ pub fn site_rules(site: &Site, slot: u32, plan: &BlockPlan) -> Vec<Rule> {
         rules.push(rule(
             SiteAction::Block,
             priority::SITE_BLOCK,
-            "block",
+            ActionKind::Block,
             by_initiator(Some(&plan.blocked)),
         ));
     }
@@ -410,7 +429,7 @@ pub fn site_rules(site: &Site, slot: u32, plan: &BlockPlan) -> Vec<Rule> {
         rules.push(rule(
             SiteAction::Allow,
             priority::SITE_ALLOW,
-            "allow",
+            ActionKind::Allow,
             by_initiator(Some(&plan.allowed)),
         ));
     }
@@ -470,7 +489,7 @@ pub fn static_rules(trackers: &Trackers, category: CategoryId) -> Vec<Rule> {
             id,
             priority: priority::STATIC_BLOCK,
             action: RuleAction {
-                kind: "block".into(),
+                kind: ActionKind::Block,
                 request_headers: None,
             },
             condition,
@@ -586,7 +605,7 @@ pub fn gpc_rule() -> Rule {
         id: 1,
         priority: priority::GPC_HEADER,
         action: RuleAction {
-            kind: "modifyHeaders".into(),
+            kind: ActionKind::ModifyHeaders,
             request_headers: Some(vec![HeaderInfo {
                 header: "Sec-GPC".into(),
                 operation: "set".into(),

@@ -18,7 +18,9 @@ pub fn evict<K: Ord + Clone>(
     // Summed wide, so that no total saturates.
     let mut total = by_use
         .iter()
-        .fold(u128::from(reserved), |sum, (_, _, weight)| sum + u128::from(*weight));
+        .fold(u128::from(reserved), |sum, (_, _, weight)| {
+            sum + u128::from(*weight)
+        });
     by_use.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let mut gone = Vec::new();
     for (_, key, weight) in by_use {

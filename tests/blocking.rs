@@ -123,7 +123,7 @@ fn rules_are_scoped_to_the_site_and_have_stable_ids() {
     assert_eq!(first.add_rules.len(), 1);
     let rule = &first.add_rules[0];
     assert_eq!(rule.priority, priority::SITE_BLOCK);
-    assert_eq!(rule.action.kind, "block");
+    assert_eq!(rule.action.kind, block::ActionKind::Block);
     assert_eq!(
         rule.condition.initiator_domains.as_deref(),
         Some(&["kaltiot.com".to_owned()][..])
@@ -213,7 +213,7 @@ fn the_rule_budget_stays_inside_chromes_limit() {
 #[test]
 fn the_gpc_rule_covers_top_level_documents() {
     let rule = block::gpc_rule();
-    assert_eq!(rule.action.kind, "modifyHeaders");
+    assert_eq!(rule.action.kind, block::ActionKind::ModifyHeaders);
     let types = rule.condition.resource_types.unwrap_or_default();
     assert!(
         types.iter().any(|t| t == "main_frame"),
@@ -337,7 +337,9 @@ fn the_privacy_header_outranks_every_allow_rule() {
     );
     let plan = plan(&policy, &Preferences::default());
     let rules = block::site_rules(&site("kaltiot.com"), 0, &plan);
-    let allow = rules.iter().find(|r| r.action.kind == "allow");
+    let allow = rules
+        .iter()
+        .find(|r| r.action.kind == block::ActionKind::Allow);
     assert!(
         allow.is_some_and(|r| r.priority < gpc.priority),
         "{rules:?}"
@@ -557,4 +559,27 @@ fn a_ruleset_switch_asks_only_for_what_differs() {
     let none = wanted.against(&[]);
     assert_eq!(none.enable_ruleset_ids, vec!["marketing".to_owned()]);
     assert!(none.disable_ruleset_ids.is_empty());
+}
+
+#[test]
+fn rule_actions_read_as_the_browser_writes_them() {
+    use block::ActionKind;
+    let cases = [
+        ("block", ActionKind::Block),
+        ("allow", ActionKind::Allow),
+        ("allowAllRequests", ActionKind::AllowAllRequests),
+        ("modifyHeaders", ActionKind::ModifyHeaders),
+        ("redirect", ActionKind::Other),
+    ];
+    for (text, kind) in cases {
+        let read: ActionKind = serde_json::from_value(serde_json::json!(text))
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(read, kind, "{text}");
+        if kind != ActionKind::Other {
+            assert_eq!(
+                serde_json::to_value(kind).ok(),
+                Some(serde_json::json!(text))
+            );
+        }
+    }
 }

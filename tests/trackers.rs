@@ -99,7 +99,7 @@ fn the_static_rules_block_every_tracker_and_no_needed_host() {
         let ids: BTreeSet<u32> = rules.iter().map(|r| r.id).collect();
         assert_eq!(ids.len(), rules.len(), "{category:?}: ids are unique");
         for rule in &rules {
-            assert_eq!(rule.action.kind, "block");
+            assert_eq!(rule.action.kind, block::ActionKind::Block);
             assert_eq!(rule.priority, priority::STATIC_BLOCK);
             assert_eq!(rule.condition.domain_type.as_deref(), Some("thirdParty"));
             assert_eq!(
@@ -202,8 +202,8 @@ fn a_sites_choices_lift_or_add_to_the_defaults() {
     let rules = block::site_rules(&shop, 0, &plan);
     assert_eq!(rules.len(), 1);
     assert_eq!(
-        (rules[0].action.kind.as_str(), rules[0].priority),
-        ("allow", priority::SITE_ALLOW)
+        (rules[0].action.kind, rules[0].priority),
+        (block::ActionKind::Allow, priority::SITE_ALLOW)
     );
     assert!(rules[0].priority > priority::STATIC_BLOCK);
     assert_eq!(
@@ -231,15 +231,13 @@ fn a_sites_choices_lift_or_add_to_the_defaults() {
     assert!(plan.allow_all && !plan.is_empty());
     assert!(!plan.blocks_request("www.google-analytics.com", "/g/collect", table(), &prefs));
     let rules = block::site_rules(&shop, 3, &plan);
-    let kinds: Vec<(&str, u32)> = rules
-        .iter()
-        .map(|r| (r.action.kind.as_str(), r.priority))
-        .collect();
+    let kinds: Vec<(block::ActionKind, u32)> =
+        rules.iter().map(|r| (r.action.kind, r.priority)).collect();
     assert_eq!(
         kinds,
         [
-            ("allowAllRequests", priority::PAUSE),
-            ("allow", priority::PAUSE)
+            (block::ActionKind::AllowAllRequests, priority::PAUSE),
+            (block::ActionKind::Allow, priority::PAUSE)
         ]
     );
     const { assert!(priority::PAUSE > priority::SITE_ALLOW && priority::PAUSE < priority::GPC_HEADER) };
