@@ -48,7 +48,41 @@ pub struct Cookie {
     pub first_party_domain: Option<String>,
 }
 
+/// What identifies one cookie to the browser: its store, domain, path and name, and its
+/// partition (CHIPS' top-level site, Firefox's first-party domain). Two cookies with the same
+/// identity are the same cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CookieId {
+    /// The cookie store.
+    pub store_id: String,
+    /// The domain as the browser reports it (a leading dot for domain cookies).
+    pub domain: String,
+    /// The path.
+    pub path: String,
+    /// The name.
+    pub name: String,
+    /// The top-level site it is partitioned under, if any.
+    pub partition: Option<String>,
+    /// Firefox's first-party isolation domain, if any.
+    pub first_party_domain: Option<String>,
+}
+
 impl Cookie {
+    /// The cookie's [`CookieId`].
+    pub fn id(&self) -> CookieId {
+        CookieId {
+            store_id: self.store_id.clone(),
+            domain: self.domain.clone(),
+            path: self.path.clone(),
+            name: self.name.clone(),
+            partition: self
+                .partition_key
+                .as_ref()
+                .and_then(|k| k.top_level_site.clone()),
+            first_party_domain: self.first_party_domain.clone().filter(|d| !d.is_empty()),
+        }
+    }
+
     /// The site whose policy and choices decide this cookie: the top-level site of its
     /// partition, else its first-party isolation domain, else the site of its own domain.
     pub fn owner_site(&self) -> Option<Site> {

@@ -438,3 +438,70 @@ fn reasons_read_as_sentences() {
         "declared as Statistics (Google Analytics 4), which you deny by default"
     );
 }
+
+#[test]
+fn a_cookie_is_identified_by_store_domain_path_name_and_partition() {
+    let base = Cookie {
+        name: "_ga".into(),
+        domain: ".kaltiot.com".into(),
+        path: "/".into(),
+        store_id: "0".into(),
+        ..Cookie::default()
+    };
+    let partitioned = |site: &str| Cookie {
+        partition_key: Some(PartitionKey {
+            top_level_site: Some(site.into()),
+        }),
+        ..base.clone()
+    };
+    let same = [
+        Cookie {
+            secure: !base.secure,
+            expiration_date: Some(1.0),
+            ..base.clone()
+        },
+        Cookie {
+            first_party_domain: Some(String::new()),
+            ..base.clone()
+        },
+        Cookie {
+            partition_key: Some(PartitionKey {
+                top_level_site: None,
+            }),
+            ..base.clone()
+        },
+    ];
+    for cookie in &same {
+        assert_eq!(cookie.id(), base.id(), "{cookie:?}");
+    }
+    let different = [
+        Cookie {
+            name: "_gid".into(),
+            ..base.clone()
+        },
+        Cookie {
+            domain: "kaltiot.com".into(),
+            ..base.clone()
+        },
+        Cookie {
+            path: "/en".into(),
+            ..base.clone()
+        },
+        Cookie {
+            store_id: "firefox-private".into(),
+            ..base.clone()
+        },
+        Cookie {
+            first_party_domain: Some("kaltiot.com".into()),
+            ..base.clone()
+        },
+        partitioned("https://kaltiot.com"),
+    ];
+    for cookie in &different {
+        assert_ne!(cookie.id(), base.id(), "{cookie:?}");
+    }
+    assert_ne!(
+        partitioned("https://kaltiot.com").id(),
+        partitioned("https://example.com").id()
+    );
+}

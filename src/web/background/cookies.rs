@@ -14,7 +14,7 @@ pub async fn on_cookie_changed(info: JsValue) -> Result<(), JsValue> {
         // expired overwrite for a partitioned cookie, see enforce).
         let cause = get(&info, "cause").as_string();
         if matches!(cause.as_deref(), Some("explicit" | "expired_overwrite")) {
-            let asked = with(|s| s.removing.remove(&removal_key(&cookie)));
+            let asked = with(|s| s.removing.remove(&cookie.id()));
             if let Some(Removing { site, .. }) = asked {
                 count_deletion(&site, &cookie.name).await;
             }
@@ -67,7 +67,7 @@ pub(super) async fn enforce(
     if first_party.is_string() {
         set("firstPartyDomain", first_party);
     }
-    let key = removal_key(cookie);
+    let key = cookie.id();
     with(|s| {
         let now = now();
         if s.removing.len() > 10_000 {
@@ -222,7 +222,7 @@ pub(super) async fn stored_cookies(site: Option<&Site>) -> Vec<(Cookie, JsValue)
             if site.is_some_and(|s| cookie.owner_site().as_ref() != Some(s)) {
                 continue;
             }
-            if seen.insert(removal_key(&cookie)) {
+            if seen.insert(cookie.id()) {
                 found.push((cookie, raw));
             }
         }

@@ -38,7 +38,7 @@ use crate::protocol::{Request, Response, Sender, SenderInfo};
 use crate::trackers::Trackers;
 use crate::view::{site_view, ViewInput};
 use crate::web::browser::{self, from_js, get, now, storage_get, storage_set, to_js, Area};
-use state::{keys, removal_key, with, IndexEntry, Loaded, Record, Removing, TabInfo};
+use state::{keys, with, FetchKey, IndexEntry, Loaded, Record, Removing, TabInfo};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;

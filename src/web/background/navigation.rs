@@ -117,11 +117,11 @@ pub async fn on_tab_removed(tab_id: i32) -> Result<(), JsValue> {
 }
 
 /// A fetch (of a URL, or of a site's well-known places) under way; it ends when dropped.
-pub(super) struct Fetching(String);
+pub(super) struct Fetching(FetchKey);
 
 impl Fetching {
     /// Marks `key` as being fetched, unless it already is.
-    fn start(key: String) -> Option<Fetching> {
+    fn start(key: FetchKey) -> Option<Fetching> {
         with(|s| s.fetching.insert(key.clone())).then_some(Fetching(key))
     }
 }
@@ -198,7 +198,7 @@ pub(super) async fn discover(
     // One look at the well-known places per site at a time: a page load reports itself twice
     // (before navigating and when committed), and the second must not fetch everything again.
     let _well_known = if wanted.iter().all(|c| !c.kind.is_named_by_page()) {
-        match Fetching::start(format!("well-known:{site}")) {
+        match Fetching::start(FetchKey::WellKnown(site.clone())) {
             Some(busy) => Some(busy),
             None => return,
         }
@@ -215,7 +215,7 @@ pub(super) async fn discover(
     let started = js_sys::Date::now();
     let mut result: Option<PolicyRecord> = None;
     for candidate in wanted {
-        let Some(_fetching) = Fetching::start(candidate.url.clone()) else {
+        let Some(_fetching) = Fetching::start(FetchKey::Url(candidate.url.clone())) else {
             return;
         };
         let spent = (js_sys::Date::now() - started).max(0.0) as u32;
@@ -302,7 +302,7 @@ pub(super) async fn discover_platform(
     {
         return;
     }
-    let Some(_fetching) = Fetching::start(candidate.url.clone()) else {
+    let Some(_fetching) = Fetching::start(FetchKey::Url(candidate.url.clone())) else {
         return;
     };
     let started = js_sys::Date::now();

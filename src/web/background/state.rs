@@ -230,9 +230,8 @@ pub struct State {
     pub deleted: crate::deletions::Deletions,
     /// Cookie stores seen so far (Firefox lists only those with open tabs).
     pub stores: std::collections::BTreeSet<String>,
-    /// Policy URLs being fetched now, and `well-known:SITE` for sites whose well-known places
-    /// are being asked.
-    pub fetching: HashSet<String>,
+    /// Policy URLs being fetched now, and sites whose well-known places are being asked.
+    pub fetching: HashSet<FetchKey>,
     /// Tabs whose site's declaration is being looked for on a first visit, with how many looks
     /// are under way (a page load reports itself more than once) and the tab's
     /// `webRequest.onBeforeRequest` listener: their third-party requests are held until the
@@ -244,8 +243,8 @@ pub struct State {
     pub rules: Queue,
     /// Writes in progress, per record.
     pub written: BTreeMap<Record, Written>,
-    /// Cookies asked to be removed and not yet reported removed, by [`removal_key`].
-    pub removing: HashMap<String, Removing>,
+    /// Cookies asked to be removed and not yet reported removed.
+    pub removing: HashMap<crate::decide::CookieId, Removing>,
     /// `storage.local` could not be read at start (and not since): what is in memory are
     /// defaults, and nothing is written there until a read succeeds.
     pub local_unread: bool,
@@ -310,18 +309,13 @@ impl State {
     }
 }
 
-/// What identifies one cookie for the browser: store, domain, path, name and partition.
-pub fn removal_key(cookie: &crate::decide::Cookie) -> String {
-    let partition = cookie
-        .partition_key
-        .as_ref()
-        .and_then(|k| k.top_level_site.as_deref())
-        .unwrap_or("");
-    let first_party = cookie.first_party_domain.as_deref().unwrap_or("");
-    format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{partition}\u{1f}{first_party}",
-        cookie.store_id, cookie.domain, cookie.path, cookie.name
-    )
+/// A fetch under way ([`State::fetching`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FetchKey {
+    /// One URL.
+    Url(String),
+    /// A look at a site's well-known places (one at a time per site).
+    WellKnown(Site),
 }
 
 thread_local! {
