@@ -92,7 +92,7 @@ try {
     const [t] = await measureDeletion(page, '_ga', 1);
     if (t < 0) throw new Error(`cold write ${i} was never deleted`);
     cold.push(t);
-    const m = await browser.inWorker(() => globalThis.cookieWarden.marks);
+    const m = await browser.inWorker(() => globalThis.cookieWarden.marks());
     for (const key of Object.keys(marks)) if (typeof m[key] === 'number') marks[key].push(m[key]);
     if ((i + 1) % 100 === 0) log(`cold ${i + 1}/${coldWrites}`);
   }

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the extension into dist/extension/ (an unpacked extension that Chrome and Firefox load):
+# Builds the extension into dist/extension/ (an unpacked extension that Chrome and Firefox load,
+# and what the store packages hold) and dist/extension-testing/ (the same with the test hooks of
+# extension/background.js, which the end-to-end tests, the demo and the benchmarks load):
 #   1. two wasm modules, one per role (src/web/mod.rs), each with only its own cargo feature
 #      (profile wasm-release: optimised for size): pkg/background_bg.wasm for the service worker
 #      and pkg/pages_bg.wasm for the popup and the options page,
@@ -41,6 +43,13 @@ node -e '
   fs.writeFileSync(process.argv[2], JSON.stringify(manifest, null, 2) + "\n");
 ' "$version" "$out/manifest.json"
 cp extension/*.js "$out/"
+# The shipped background carries no test hooks: the block between the test-hooks markers (the
+# protocol callable from the worker, the start-up figures) goes; dist/extension-testing/ keeps it.
+sed -i '/^\/\/ test-hooks: begin$/,/^\/\/ test-hooks: end$/d' "$out/background.js"
+if grep -q 'cookieWarden' "$out/background.js"; then
+  echo "[build] error: $out/background.js still has test hooks" >&2
+  exit 1
+fi
 find extension -maxdepth 1 \( -name '*.html' -o -name '*.css' \) -exec cp {} "$out/" \;
 [ -d extension/_locales ] && cp -r extension/_locales "$out/"
 # The static rulesets (written by `cookie-warden rules extension/rules` from data/trackers.csv;
@@ -56,3 +65,9 @@ for role in "${roles[@]}"; do
     "$(stat -c %s "$out/pkg/${role}_bg.wasm")" \
     "$(gzip -9c "$out/pkg/${role}_bg.wasm" | wc -c)" "$version"
 done
+# The build the tests, the demo and the benchmarks load: the same, with the test hooks.
+testing=dist/extension-testing
+rm -rf "$testing"
+cp -r "$out" "$testing"
+cp extension/background.js "$testing/background.js"
+printf '[build] %s: the same with the test hooks in background.js\n' "$testing"

@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { REAL_HOSTS } from '../../demo/server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// CW_EXTENSION: another build of the extension (a control run against an older one).
-export const EXTENSION = process.env.CW_EXTENSION || path.join(ROOT, 'dist/extension');
+// The build with the test hooks (scripts/build.sh); CW_EXTENSION: another build of the
+// extension (a control run against an older one).
+export const EXTENSION = process.env.CW_EXTENSION || path.join(ROOT, 'dist/extension-testing');
 
 /** `promise`, or an error naming `what` after `ms` (a step that hangs fails, and says which). */
 function within(ms, what, promise) {
@@ -159,7 +160,8 @@ export async function launch({
         try {
           // A worker target that stopped for good never answers: give up on it and wake the
           // extension again.
-          await within(10000, 'the service worker', w.evaluate(() => globalThis.cookieWarden.ready));
+          // (The shipped build has no hooks: then there is nothing to wait for.)
+          await within(10000, 'the service worker', w.evaluate(() => globalThis.cookieWarden?.ready));
           return await w.evaluate(fn, arg);
         } catch (error) {
           if (attempt >= 5) throw error;

@@ -13,7 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { launch, EXTENSION, ROOT } from './chromium.mjs';
+import { launch, ROOT } from './chromium.mjs';
+
+// What ships: dist/extension/ (the tests' own build, dist/extension-testing/, adds test hooks).
+const EXTENSION = path.join(ROOT, 'dist/extension');
 
 const VERSION = /^version = "([^"]+)"/m.exec(fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8'))[1];
 const DIST = path.join(ROOT, 'dist');
@@ -183,6 +186,8 @@ for (const [store, file] of [
       assert.equal(entry.mode, 0o100644, `${entry.name}: mode 0644`);
       assert.equal(entry.method, 8, `${entry.name}: deflated`);
     }
+    const background = entries.find((e) => e.name === 'background.js').bytes.toString('utf8');
+    assert.doesNotMatch(background, /cookieWarden|test-hooks/, 'the shipped background has no test hooks');
     for (const role of ['background', 'pages']) {
       const wasm = entries.find((e) => e.name === `pkg/${role}_bg.wasm`).bytes;
       assert.deepEqual([...wasm.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], `the ${role} wasm is WebAssembly`);
@@ -326,8 +331,14 @@ test('chrome zip in Chromium: the worker starts, with the version, and the error
     const manifest = await browser.inWorker(() => chrome.runtime.getManifest());
     assert.equal(manifest.version, VERSION);
     assert.equal(manifest.background.service_worker, 'background.js');
-    const engine = await browser.inWorker(() => globalThis.cookieWarden.ready.then(() => 'started'));
-    assert.equal(engine, 'started');
+    // The shipped worker has no test hooks: its engine is asked as the pages ask it.
+    assert.equal(await browser.inWorker(() => typeof globalThis.cookieWarden), 'undefined', 'no test hooks in the package');
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    await options.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+    const answer = await options.evaluate(() => chrome.runtime.sendMessage({ type: 'getPreferences' }));
+    assert.equal(answer.type, 'preferences', 'the worker answers the protocol');
+    await options.close();
     const errors = await extensionErrors(browser);
     assert.equal(errors.state, 'ENABLED');
     assert.deepEqual(errors, { state: 'ENABLED', installWarnings: [], manifestErrors: [], runtimeErrors: [] });

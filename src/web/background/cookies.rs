@@ -27,6 +27,12 @@ pub async fn on_cookie_changed(info: JsValue) -> Result<(), JsValue> {
     };
     let loaded = policy_of(&site).await;
     enforce(&site, loaded.as_deref(), &cookie, &raw).await;
+    with(|s| {
+        if !s.first_decision_marked {
+            s.first_decision_marked = true;
+            s.mark("first-decision".into());
+        }
+    });
     Ok(())
 }
 

@@ -118,6 +118,7 @@ pub async fn start() -> Result<(), JsValue> {
         }
     }
     reconcile_rules().await;
+    with(|s| s.mark("started".into()));
     if !swept {
         wasm_bindgen_futures::spawn_local(async {
             sweep(None).await;

@@ -248,6 +248,8 @@ pub struct State {
     /// `storage.local` could not be read at start (and not since): what is in memory are
     /// defaults, and nothing is written there until a read succeeds.
     pub local_unread: bool,
+    /// Whether the first cookie decision of this worker start was marked.
+    pub first_decision_marked: bool,
     /// The latest few events worth timing ([`State::mark`]).
     pub timings: std::collections::VecDeque<(String, f64)>,
 }
