@@ -102,13 +102,18 @@ try {
   log('worker start ->', JSON.stringify(results.workerStartMs));
 
   const renders = [];
+  const opens = [];
   for (let i = 0; i < panels; i++) {
     const panel = await browser.openPanel('*://www.kaltiot.test/*');
     renders.push(Number(await panel.getAttribute('body', 'data-render-ms')));
+    const open = await panel.getAttribute('body', 'data-open-ms');
+    if (open != null) opens.push(Number(open));
     await panel.close();
   }
   results.panelRenderMs = summary(renders);
+  if (opens.length) results.panelOpenMs = summary(opens);
   log('panel', JSON.stringify(results.panelRenderMs));
+  if (results.panelOpenMs) log('panel, from the page opening', JSON.stringify(results.panelOpenMs));
 } finally {
   await browser.close();
   await server.close();

@@ -95,6 +95,7 @@ if (browser) {
   s('worker start → engine started', w.started, null, null);
   s('worker start → first decision done', w.firstCookieDecided, null, null);
   s('popup open → panel rendered', browser.panelRenderMs, '≤ 100 ms', 100);
+  s('popup page opened → panel rendered (its module loaded)', browser.panelOpenMs, null, null);
   const h = browser.heapAfterDemoSites;
   if (h) {
     row(`Chromium ${browser.version ?? ''}`.trim(), "worker's JS heap after the 3 demo sites", h.jsUsedBytes / 1024, 'KiB', null, null,

@@ -14,10 +14,8 @@ source scripts/setup.sh
 
 out=dist/extension
 roles=(background pages)
-# The background keeps the data files compiled in (src/bundled.rs): reading them from the
-# package at each worker start measured ~20 ms slower to the first decision (`./run bench`). The
-# pages read the Public Suffix List from the package, the one file they need.
-declare -A features=([background]="background,embedded-data" [pages]="pages")
+# Each with the data files it uses compiled in (src/bundled.rs): the pages only read sites.
+declare -A features=([background]="background,embedded-data" [pages]="pages,embed-suffixes")
 staged=target/wasm-roles
 mkdir -p "$staged"
 for role in "${roles[@]}"; do
@@ -56,9 +54,7 @@ find extension -maxdepth 1 \( -name '*.html' -o -name '*.css' \) -exec cp {} "$o
 # tests/trackers.rs checks they are current).
 mkdir -p "$out/rules" && cp extension/rules/*.json "$out/rules/"
 cp icons/icon-*.png "$out/icons/"
-# The data file the pages read from the package (src/bundled.rs), and the licence notices of the
-# data in the extension.
-mkdir -p "$out/data" && cp data/public-suffix-list.txt "$out/data/"
+# The licence notices of the data compiled into the modules.
 cp data/NOTICE "$out/NOTICE.txt"
 for role in "${roles[@]}"; do
   printf '[build] %s: %s wasm %s bytes (gzip %s), version %s\n' "$out" "$role" \

@@ -19,7 +19,7 @@ use thiserror::Error;
 
 /// The table as shipped.
 /// The bundled known-cookie table (`data/known-cookies.csv`), as text.
-#[cfg(feature = "embedded-data")]
+#[cfg(feature = "embed-known-cookies")]
 pub const BUNDLED_CSV: &str = include_str!("../data/known-cookies.csv");
 
 /// The columns the table must have, in any order.
@@ -326,7 +326,7 @@ impl KnownCookies {
     fn table(&self) -> &Table {
         static EMPTY: OnceLock<Table> = OnceLock::new();
         match self.lazy.map(|d| d.text()) {
-            // Not supplied yet: empty for now, read once it is.
+            // Not compiled into this build.
             Some(None) => EMPTY.get_or_init(Table::default),
             Some(Some(text)) => self
                 .table

@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use thiserror::Error;
 
 /// The bundled table, as text.
-#[cfg(feature = "embedded-data")]
+#[cfg(feature = "embed-trackers")]
 pub const BUNDLED_CSV: &str = include_str!("../data/trackers.csv");
 
 /// One host (or endpoint) of a tracker.
@@ -67,7 +67,7 @@ impl Trackers {
         static EMPTY: OnceLock<Trackers> = OnceLock::new();
         match Dataset::Trackers.text() {
             Some(text) => TABLE.get_or_init(|| Trackers::from_csv(text).unwrap_or_default()),
-            // Not supplied yet: empty for now, read once it is.
+            // Not compiled into this build.
             None => EMPTY.get_or_init(Trackers::default),
         }
     }

@@ -376,25 +376,6 @@ pub async fn tab_url(tab_id: i32) -> Option<String> {
     get(&tab, "url").as_string()
 }
 
-/// The text of a file of the extension's own package (`runtime.getURL(path)`), the read issued
-/// when called (not when awaited) so that several can be in flight together.
-pub fn package_text(path: &str) -> impl std::future::Future<Output = Result<String, JsValue>> {
-    let url = runtime_get_url(path)
-        .ok()
-        .and_then(|u| u.as_string())
-        .unwrap_or_default();
-    let response = global_fetch(&url, &JsValue::UNDEFINED);
-    async move {
-        let response: web_sys::Response = call(response).await?.dyn_into()?;
-        if !response.ok() {
-            return Err(JsValue::from_str(&format!("HTTP {}", response.status())));
-        }
-        let text = call(response.text()).await?;
-        text.as_string()
-            .ok_or_else(|| JsValue::from_str("not text"))
-    }
-}
-
 /// `fetch(url, init)`.
 pub async fn fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue> {
     call(global_fetch(url, init)).await

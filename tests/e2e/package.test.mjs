@@ -36,7 +36,6 @@ const REQUIRED = [
   'pkg/background_bg.wasm',
   'pkg/pages.js',
   'pkg/pages_bg.wasm',
-  'data/public-suffix-list.txt',
   '_locales/en/messages.json',
   '_locales/fi/messages.json',
   'icons/icon-16.png',
@@ -49,8 +48,7 @@ const FORBIDDEN = [
   /(^|\/)Cargo\.(toml|lock)$/,
   /(^|\/)node_modules\//,
   /(^|\/)package(-lock)?\.json$/,
-  /^(src|target|tests|scripts|demo|docs|benches)\//,
-  /^data\/(?!public-suffix-list\.txt$)/, // only the data file the pages read
+  /^(src|target|tests|scripts|demo|docs|data|benches)\//,
   /(^|\/)\./, // dotfiles
   /\.map$/,
 ];

@@ -63,7 +63,6 @@ use storage::*;
 #[wasm_bindgen]
 pub async fn start() -> Result<(), JsValue> {
     // Issued together; awaited one after the other.
-    let data = crate::web::supply_data(&crate::bundled::Dataset::ALL);
     let local = browser::storage_get_many(Area::Local, LOCAL_KEYS);
     let session = browser::storage_get_many(
         Area::Session,
@@ -94,7 +93,6 @@ pub async fn start() -> Result<(), JsValue> {
     );
     let swept = get(&session, keys::SWEPT).as_bool() == Some(true);
     let installed: Vec<Rule> = from_js(installed).unwrap_or_default();
-    data.await;
     with(|s| {
         s.installed = installed.iter().map(|r| (r.id, r.clone())).collect();
         s.session_installed = session_installed.into_iter().map(|r| (r.id, r)).collect();

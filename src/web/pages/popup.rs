@@ -20,8 +20,6 @@ pub async fn render_popup() -> Result<(), JsValue> {
     let started = web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now());
-    // Sites are read with the Public Suffix List, a package file.
-    crate::web::supply_data(&[crate::bundled::Dataset::PublicSuffixes]).await;
     if let Some(document) = dom::document() {
         if let Some(root) = document.document_element() {
             let _ = root.set_attribute("lang", &browser::ui_language());
@@ -46,7 +44,9 @@ pub async fn render_popup() -> Result<(), JsValue> {
         let now = web_sys::window()
             .and_then(|w| w.performance())
             .map_or(start, |p| p.now());
+        // From the render's start, and from the popup's opening (its module's load included).
         let _ = body.set_attribute("data-render-ms", &format!("{:.1}", now - start));
+        let _ = body.set_attribute("data-open-ms", &format!("{now:.1}"));
     }
     Ok(())
 }

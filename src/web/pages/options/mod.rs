@@ -74,8 +74,6 @@ fn with_page<R>(f: impl FnOnce(&mut Page) -> R) -> R {
 /// Renders the options page into `<main id="app">`.
 #[wasm_bindgen(js_name = renderOptions)]
 pub async fn render_options() -> Result<(), JsValue> {
-    // Sites are read with the Public Suffix List, a package file.
-    crate::web::supply_data(&[crate::bundled::Dataset::PublicSuffixes]).await;
     if let Some(document) = dom::document() {
         if let Some(root) = document.document_element() {
             let _ = root.set_attribute("lang", &browser::ui_language());
