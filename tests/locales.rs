@@ -25,15 +25,25 @@ fn keys_of(language: &str) -> BTreeSet<String> {
     map.keys().cloned().collect()
 }
 
+/// Every `.rs` file under `dir`, at any depth.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.map(|e| e.path()).unwrap_or_default();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
 /// The keys the Rust pages ask for: the first string argument of `t(`, `message(` and `msg(`.
 fn keys_used() -> BTreeSet<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
     let mut used = BTreeSet::new();
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.map(|e| e.path()).unwrap_or_default();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
+    for path in rust_files(&dir) {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         for opener in ["t(\"", "message(\"", "msg(\""] {
             for (at, _) in text.match_indices(opener) {
