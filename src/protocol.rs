@@ -255,6 +255,21 @@ impl Sender {
     }
 }
 
+impl Sender {
+    /// The page a content script in a tab's top-level frame reports from, and its tab: what a
+    /// page's report is about (never a page the message names). `None` for any other sender.
+    pub fn top_frame_page(&self) -> Option<(&str, i32)> {
+        match self {
+            Sender::ContentScript {
+                url,
+                top_frame: true,
+                tab_id,
+            } => Some((url.as_str(), *tab_id)),
+            _ => None,
+        }
+    }
+}
+
 impl Request {
     /// Whether `sender` may make this request: the extension's own pages anything; a content
     /// script only what it is for (reporting the policy its top-level page links); anyone
@@ -525,6 +540,13 @@ mod tests {
             !link.allowed_from(&frame),
             "a frame does not speak for the page"
         );
+        assert_eq!(frame.top_frame_page(), None);
+        assert_eq!(Sender::Extension.top_frame_page(), None);
+        assert_eq!(Sender::Unknown.top_frame_page(), None);
+        let (page, _) = content
+            .top_frame_page()
+            .unwrap_or_else(|| panic!("a top frame's page: {content:?}"));
+        assert!(page.starts_with("https://"), "{page}");
         let refused = [
             Request::SetPreferences {
                 preferences: serde_json::json!({}),

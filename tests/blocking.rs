@@ -421,18 +421,23 @@ fn a_walk_through_many_sites_cannot_flush_the_rule_book() {
     );
 }
 
-#[test]
-fn an_update_knows_whether_it_changes_the_installed_rules() {
-    let site = site("shop.example");
-    let mut book = RuleBook::default();
-    let plan = BlockPlan {
+/// A plan that blocks `tracker.example`.
+fn blocking_tracker_example() -> BlockPlan {
+    BlockPlan {
         blocked: [
             cookie_warden::domain::Host::parse("tracker.example").unwrap_or_else(|e| panic!("{e}"))
         ]
         .into_iter()
         .collect(),
         ..BlockPlan::default()
-    };
+    }
+}
+
+#[test]
+fn an_update_knows_whether_it_changes_the_installed_rules() {
+    let site = site("shop.example");
+    let mut book = RuleBook::default();
+    let plan = blocking_tracker_example();
     let update = book.update_site(&site, &plan, 1_000);
     let mut installed = std::collections::BTreeMap::new();
     assert!(update.changes(&installed), "nothing installed yet");
@@ -457,14 +462,7 @@ fn reconciling_removes_what_the_book_does_not_own_and_follows_the_gpc_choice() {
     use std::collections::{BTreeMap, BTreeSet};
     let site = site("shop.example");
     let mut book = RuleBook::default();
-    let plan = BlockPlan {
-        blocked: [
-            cookie_warden::domain::Host::parse("tracker.example").unwrap_or_else(|e| panic!("{e}"))
-        ]
-        .into_iter()
-        .collect(),
-        ..BlockPlan::default()
-    };
+    let plan = blocking_tracker_example();
     let owned_rule = book.update_site(&site, &plan, 1_000).add_rules[0].clone();
     let mut stray = owned_rule.clone();
     stray.id = owned_rule.id + 10 * block::RULES_PER_SITE;

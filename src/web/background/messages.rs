@@ -120,15 +120,10 @@ pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
         }
         Request::PolicyLink { url } => {
             // The page is the one the browser says sent the message: its top-level frame.
-            let Sender::ContentScript {
-                url: page_url,
-                top_frame: true,
-                tab_id,
-            } = sender
-            else {
+            let Some((page_url, tab_id)) = sender.top_frame_page() else {
                 return Response::Done;
             };
-            let private = tab_is_private(*tab_id, None).await;
+            let private = tab_is_private(tab_id, None).await;
             if let Some(site) = web_site(page_url) {
                 if let Some(url) = discovery::resolve_url(&url, page_url) {
                     let candidate = Candidate {
@@ -145,18 +140,13 @@ pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
             page_language,
             visitor_language,
         } => {
-            let Sender::ContentScript {
-                url: page_url,
-                top_frame: true,
-                tab_id,
-            } = sender
-            else {
+            let Some((page_url, tab_id)) = sender.top_frame_page() else {
                 return Response::Done;
             };
             let Some(site) = web_site(page_url) else {
                 return Response::Done;
             };
-            let private = tab_is_private(*tab_id, None).await;
+            let private = tab_is_private(tab_id, None).await;
             for source in
                 discovery::consent_platforms(&scripts, page_url, &page_language, &visitor_language)
             {

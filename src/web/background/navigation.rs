@@ -142,10 +142,6 @@ pub(super) enum Discovery {
     Refresh,
 }
 
-/// Finds the site's policy from `candidates` (in order; the first document found wins) unless
-/// what is cached is fresh and not outranked, then applies it. The candidates share one
-/// deadline ([`discovery::FETCH_TIMEOUT_MS`]), so a site that never answers is given up on in
-/// 10 s, not 10 s per place.
 /// The candidates worth fetching given the record in force: all of them for a refresh, else
 /// those [`PolicyRecord::should_fetch`] allows.
 pub(super) fn still_wanted(
@@ -161,6 +157,11 @@ pub(super) fn still_wanted(
         .collect()
 }
 
+/// Finds the site's policy from `candidates` (in order; the first document found wins) unless
+/// what is cached is fresh and not outranked, then applies it. The candidates share one
+/// deadline ([`discovery::FETCH_TIMEOUT_MS`]), so a site that never answers is given up on in
+/// 10 s, not 10 s per place.
+///
 /// `private`: the page is in a private window, so what is learned stays in memory (and in
 /// session rules), and nothing about the visit is stored.
 pub(super) async fn discover(
