@@ -50,9 +50,9 @@ use records::*;
 use rules::*;
 use storage::*;
 
-/// Loads the state from storage, reconciles the installed rules with it, and, once per browser
-/// session, starts a sweep of every cookie. The bootstrap awaits this once before any event is
-/// handled.
+/// Loads the state from storage, starts reconciling the installed rules with it (beside the
+/// first events) and, once per browser session, starts a sweep of every cookie. The bootstrap
+/// awaits this once before any event is handled.
 ///
 /// A worker is started again and again (browsers stop idle workers after ~30 s), so this is on
 /// the path of every cold deletion: all reads are issued at once (one `get` per storage area and
@@ -115,7 +115,10 @@ pub async fn start() -> Result<(), JsValue> {
             });
         }
     }
-    reconcile_rules().await;
+    // The rules are brought in line beside the first events, not before them: a cookie decision
+    // needs none of it (the rules in place stay in force meanwhile), and rule changes wait their
+    // turn behind this one (it takes the turn first: it is polled before any event's handler).
+    wasm_bindgen_futures::spawn_local(reconcile_rules());
     with(|s| s.mark("started".into()));
     if !swept {
         wasm_bindgen_futures::spawn_local(async {
