@@ -3,6 +3,7 @@
 //   target/criterion/<group>/<bench>/new/{estimates,benchmark}.json   native engine (criterion)
 //   dist/bench/wasm-<profile>.txt    the same decision workload in wasm, Node (tests/wasm_bench.rs)
 //   dist/bench/browser.json          real Chromium (bench/browser.mjs)
+//   dist/e2e-metrics.json            Firefox's event-page figures, from the last `./run test`
 //   dist/extension, dist/*.zip       sizes
 import fs from 'node:fs';
 import path from 'node:path';
@@ -101,6 +102,20 @@ if (browser) {
     row(`Chromium ${browser.version ?? ''}`.trim(), "worker's JS heap after the 3 demo sites", h.jsUsedBytes / 1024, 'KiB', null, null,
       `total ${fmt(h.jsTotalBytes / 1024, 0)} KiB; wasm linear memory ${fmt(h.wasmMemoryBytes / 1024, 0)} KiB`);
   }
+}
+
+// Firefox's event page, from the last `./run test` (dist/e2e-metrics.json): the wake figures
+// beside Chromium's worker start.
+const e2e = readJson(at('dist/e2e-metrics.json'));
+const wake = e2e?.['firefox.deletionAfterSuspendMs'];
+if (wake) {
+  row('Firefox (from ./run test)', `cookie write → deleted, event page suspended (n=${wake.n})`, wake.median, 'ms median',
+    null, null, `the budget is Chromium's; p95 ${fmt(wake.p95)} ms, max ${fmt(wake.max)} ms`);
+}
+const warmFx = e2e?.['firefox.deletionWarmMs'];
+if (warmFx) {
+  row('Firefox (from ./run test)', `cookie write → deleted, warm (n=${warmFx.n})`, warmFx.median, 'ms median',
+    null, null, `measured under the test suite's load; p95 ${fmt(warmFx.p95)} ms`);
 }
 
 // Sizes.
