@@ -132,6 +132,25 @@ impl Drop for Fetching {
     }
 }
 
+/// The record of one answer from `candidate`'s place: what a fetched body says, or why there
+/// was none.
+fn record_of(
+    site: &Site,
+    candidate: &Candidate,
+    fetched: Result<fetch::Fetched, discovery::FetchProblem>,
+) -> PolicyRecord {
+    match fetched {
+        Ok(f) => PolicyRecord::from_body(
+            site,
+            candidate.clone(),
+            &f.body,
+            f.cache_control.as_deref(),
+            now(),
+        ),
+        Err(problem) => PolicyRecord::failed(site, Some(candidate.clone()), Some(problem), now()),
+    }
+}
+
 /// Why a site's policy is looked for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Discovery {
@@ -228,18 +247,7 @@ pub(super) async fn discover(
                 url: candidate.url.clone(),
             }),
         };
-        let record = match fetched {
-            Ok(f) => PolicyRecord::from_body(
-                site,
-                candidate.clone(),
-                &f.body,
-                f.cache_control.as_deref(),
-                now(),
-            ),
-            Err(problem) => {
-                PolicyRecord::failed(site, Some(candidate.clone()), Some(problem), now())
-            }
-        };
+        let record = record_of(site, &candidate, fetched);
         let ends = record.ends_look();
         result = Some(record);
         if ends {
@@ -315,13 +323,7 @@ pub(super) async fn discover_platform(
     let first = fetch::fetch_policy(&candidate.url, site, left(), source.expect()).await;
     let record = match (source.platform, first) {
         (_, Err(problem)) => failed(problem),
-        (discovery::Platform::Cookiebot, Ok(f)) => PolicyRecord::from_body(
-            site,
-            candidate.clone(),
-            &f.body,
-            f.cache_control.as_deref(),
-            now(),
-        ),
+        (discovery::Platform::Cookiebot, answer) => record_of(site, &candidate, answer),
         (discovery::Platform::OneTrust, Ok(rule_set)) => {
             match onetrust::language_file_url(
                 &rule_set.body,
@@ -343,23 +345,14 @@ pub(super) async fn discover_platform(
                         Ok(()) if left() == 0 => failed(discovery::FetchProblem::TimedOut {
                             url: second.url.clone(),
                         }),
-                        Ok(()) => match fetch::fetch_policy(
-                            &second.url,
+                        // The record is the consent platform's (its first place), whichever
+                        // file answered.
+                        Ok(()) => record_of(
                             site,
-                            left(),
-                            discovery::Expect::Json,
-                        )
-                        .await
-                        {
-                            Err(problem) => failed(problem),
-                            Ok(f) => PolicyRecord::from_body(
-                                site,
-                                candidate.clone(),
-                                &f.body,
-                                f.cache_control.as_deref(),
-                                now(),
-                            ),
-                        },
+                            &candidate,
+                            fetch::fetch_policy(&second.url, site, left(), discovery::Expect::Json)
+                                .await,
+                        ),
                     }
                 }
             }
