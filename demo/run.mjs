@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The main job on the bundled demo: serve the demo sites, open Chromium with the built
-// extension (dist/extension-testing: the shipped build plus the test hooks), visit each demo site, and print what the panel shows (cookies
-// with purpose, expiry and status; what is blocked), with screenshots in dist/demo/.
+// extension (dist/extension-testing: the shipped build plus the test hooks), visit each demo
+// site, and print what the panel shows (cookies with purpose, expiry and status; what is
+// blocked), with screenshots in dist/demo/.
 // Headless where there is no display; with a display the browser stays open until Ctrl-C.
 import fs from 'node:fs';
 import path from 'node:path';
