@@ -5,8 +5,8 @@
 //! for internationalised labels), sorted, one per line, with `*.` for wildcard rules and `!` for
 //! exceptions (see `data/NOTICE`; regenerate it with `scripts/public-suffix-list.mjs`). It is
 //! searched in place with a binary search, so there is no start-up cost beyond splitting it into
-//! lines once, and it costs about 45 KB gzipped ([`crate::bundled`]) instead of the ~950 KB of code a
-//! compiled-in matcher takes.
+//! lines once, and it costs about 45 KB gzipped (compiled in, [`crate::bundled`]) instead of the
+//! ~950 KB of code a compiled-in matcher takes.
 //!
 //! The algorithm is the list's own (<https://github.com/publicsuffix/list/wiki/Format>): the
 //! longest matching rule wins, an exception rule beats every other rule, and a name no rule
@@ -15,7 +15,8 @@
 use crate::bundled::Dataset;
 use std::sync::OnceLock;
 
-/// The bundled rules, sorted, one per line ([`Dataset::PublicSuffixes`]); none in a build without them.
+/// The bundled rules, sorted, one per line ([`Dataset::PublicSuffixes`]); none in a build
+/// without them.
 fn rules() -> &'static [&'static str] {
     static LINES: OnceLock<Vec<&'static str>> = OnceLock::new();
     match Dataset::PublicSuffixes.text() {
