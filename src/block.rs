@@ -135,6 +135,30 @@ impl BlockPlan {
     }
 }
 
+/// What a blocked request to `host` at `path` from `policy`'s site was: the declared service
+/// whose domains cover the host (the most specific domain first), else the known tracker it
+/// matches. Gives the category and the service's name, for the panel's counts and activity.
+pub fn attribute<'a>(
+    policy: Option<&'a Policy>,
+    host: &str,
+    path: &str,
+    trackers: &'a Trackers,
+) -> Option<(CategoryId, &'a str)> {
+    let declared = policy
+        .iter()
+        .flat_map(|p| &p.services)
+        .flat_map(|s| s.domains.iter().map(move |d| (d, s)))
+        .filter(|(d, _)| domain_covers(d.as_str(), host))
+        .max_by_key(|(d, _)| d.as_str().len())
+        .map(|(_, s)| (s.category, s.name.as_str()));
+    declared.or_else(|| {
+        trackers
+            .matching(host, path)
+            .next()
+            .map(|t| (t.category, t.service.as_str()))
+    })
+}
+
 fn covered(set: &BTreeSet<Host>, host: &str) -> bool {
     set.iter().any(|d| domain_covers(d.as_str(), host))
 }

@@ -170,11 +170,16 @@ pub struct Context<'a> {
 
 /// Why a cookie is kept or deleted, in terms the panel can show (and translate: the fields are
 /// data; [`fmt::Display`] gives the English sentence).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "camelCase")]
 pub enum Reason {
     /// The visitor paused enforcement on this site.
     SitePaused,
+    /// The visitor chose "always keep" or "always delete" for this cookie on this site.
+    CookieChoice {
+        /// Keep (allow) or delete (deny).
+        choice: Choice,
+    },
     /// The site's policy declares the cookie.
     #[serde(rename_all = "camelCase")]
     Declared {
@@ -226,6 +231,18 @@ pub enum Reason {
     Expired,
 }
 
+impl Reason {
+    /// The category the cookie was decided by, when a category decided it.
+    pub fn category(&self) -> Option<CategoryId> {
+        match self {
+            Reason::Declared { category, .. }
+            | Reason::UndeclaredKnown { category, .. }
+            | Reason::Inferred { category, .. } => Some(*category),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let whose = |choice: &Choice, source: &ChoiceSource| {
@@ -238,6 +255,11 @@ impl fmt::Display for Reason {
         };
         match self {
             Reason::SitePaused => f.write_str("you paused Cookie Warden on this site"),
+            Reason::CookieChoice { choice } => f.write_str(if choice.is_allow() {
+                "you always keep this cookie on this site"
+            } else {
+                "you always delete this cookie on this site"
+            }),
             Reason::Declared {
                 category,
                 service_name,
@@ -290,7 +312,7 @@ impl fmt::Display for Reason {
 }
 
 /// Keep or delete.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Verdict {
     /// Leave the cookie alone.
@@ -335,6 +357,9 @@ pub fn decide(cookie: &Cookie, ctx: &Context<'_>, now: u64) -> Decision {
     }
     if cookie.remaining_seconds(now) == Some(0) {
         return Decision::keep(Reason::Expired);
+    }
+    if let Some(choice) = ctx.prefs.cookie_choice(ctx.site, &cookie.name) {
+        return Decision::new(choice, Reason::CookieChoice { choice });
     }
     match ctx.policy {
         SitePolicy::Declared(policy) => {

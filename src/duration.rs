@@ -5,7 +5,7 @@
 //! This module owns the length of a year, a month and the other units. It knows no clock (`now`
 //! is a parameter), no cookie and no policy, and it must not reach for either.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Seconds in a day (the one in [`crate::date`]).
 pub use crate::date::DAY;
@@ -136,45 +136,100 @@ fn unit_seconds(word: &str) -> Option<u64> {
     })
 }
 
-/// The units [`in_words`] chooses between, largest first: no weeks, so `14 days` stays days.
-const UNITS: [(u64, &str); 6] = [
-    (YEAR, "year"),
-    (MONTH, "month"),
-    (DAY, "day"),
-    (HOUR, "hour"),
-    (MINUTE, "minute"),
-    (1, "second"),
-];
+/// A unit of [`Span`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Unit {
+    /// 365 days.
+    Year,
+    /// A twelfth of a year.
+    Month,
+    /// 24 hours.
+    Day,
+    /// 60 minutes.
+    Hour,
+    /// 60 seconds.
+    Minute,
+    /// One second.
+    Second,
+}
 
-/// A lifetime in seconds as a visitor reads it: `2 years`, `13 months`, `30 days`, `1 hour`.
-///
-/// Zero is `session`. Otherwise the largest unit (years of 365 days, months of a twelfth of a
-/// year, days, hours, minutes, seconds) in which the lifetime rounds to a whole count `n` at most
-/// 5% away from the true value, where an inexact count must be at least 2: so 400 days is
-/// `13 months` and 90 days is `3 months`, but 30 days stays `30 days` (not `1 month`) and 59
-/// seconds stays `59 seconds` (not `1 minute`). Seconds always fit, so every value gets words.
-pub fn in_words(seconds: u64) -> String {
-    if seconds == 0 {
-        return "session".to_owned();
-    }
-    let whole = u128::from(seconds);
-    for (unit, name) in UNITS {
-        let unit = u128::from(unit);
-        let count = (whole + unit / 2) / unit;
-        let off_by = (count * unit).abs_diff(whole);
-        if (count == 1 && off_by == 0) || (count >= 2 && off_by * 20 <= whole) {
-            return count_of(u64::try_from(count).unwrap_or(u64::MAX), name);
+impl Unit {
+    /// The English name of one of it (`year`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Year => "year",
+            Unit::Month => "month",
+            Unit::Day => "day",
+            Unit::Hour => "hour",
+            Unit::Minute => "minute",
+            Unit::Second => "second",
         }
     }
-    count_of(seconds, "second")
+}
+
+/// The units [`span`] chooses between, largest first: no weeks, so `14 days` stays days.
+const UNITS: [(u64, Unit); 6] = [
+    (YEAR, Unit::Year),
+    (MONTH, Unit::Month),
+    (DAY, Unit::Day),
+    (HOUR, Unit::Hour),
+    (MINUTE, Unit::Minute),
+    (1, Unit::Second),
+];
+
+/// A lifetime as a count of one unit, for a page to put into the visitor's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Span {
+    /// How many.
+    pub count: u64,
+    /// Of what.
+    pub unit: Unit,
+}
+
+/// A lifetime in seconds as a count of the largest unit (years of 365 days, months of a twelfth
+/// of a year, days, hours, minutes, seconds) in which it rounds to a whole count `n` at most 5%
+/// away from the true value, where an inexact count must be at least 2: so 400 days is 13
+/// months and 90 days is 3 months, but 30 days stays 30 days (not 1 month) and 59 seconds stays
+/// 59 seconds (not 1 minute). `None` for zero (a session).
+pub fn span(seconds: u64) -> Option<Span> {
+    if seconds == 0 {
+        return None;
+    }
+    let whole = u128::from(seconds);
+    for (size, unit) in UNITS {
+        let size = u128::from(size);
+        let count = (whole + size / 2) / size;
+        let off_by = (count * size).abs_diff(whole);
+        if (count == 1 && off_by == 0) || (count >= 2 && off_by * 20 <= whole) {
+            return Some(Span {
+                count: u64::try_from(count).unwrap_or(u64::MAX),
+                unit,
+            });
+        }
+    }
+    Some(Span {
+        count: seconds,
+        unit: Unit::Second,
+    })
+}
+
+/// A lifetime in seconds as a visitor reads it: `2 years`, `13 months`, `30 days`, `1 hour`
+/// (the English words of [`span`]). Zero is `session`.
+pub fn in_words(seconds: u64) -> String {
+    match span(seconds) {
+        None => "session".to_owned(),
+        Some(span) => span_words(span),
+    }
 }
 
 /// `1 day`, `2 days`.
-fn count_of(count: u64, unit: &str) -> String {
-    if count == 1 {
-        format!("1 {unit}")
+fn span_words(span: Span) -> String {
+    if span.count == 1 {
+        format!("1 {}", span.unit.name())
     } else {
-        format!("{count} {unit}s")
+        format!("{} {}s", span.count, span.unit.name())
     }
 }
 
@@ -182,12 +237,61 @@ fn count_of(count: u64, unit: &str) -> String {
 /// `expirationDate`, possibly fractional) in the words of [`in_words`], or `expired` when it is
 /// not after `now` (or is not a number). A fraction of a second left counts as `1 second`.
 pub fn remaining_in_words(expires_at: f64, now: u64) -> String {
-    let now = now as f64;
-    if expires_at.is_nan() || expires_at <= now {
-        return "expired".to_owned();
+    Lifetime::remaining(expires_at, now).to_string()
+}
+
+/// A lifetime as data, for the panel to say in the visitor's language (the engine's English
+/// words are [`fmt::Display`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Lifetime {
+    /// Until the browser session ends.
+    Session,
+    /// Already past.
+    Expired,
+    /// Kept indefinitely (as the known-cookie table says of some).
+    Persistent,
+    /// A count of a unit.
+    Span {
+        /// How many.
+        count: u64,
+        /// Of what.
+        unit: Unit,
+    },
+}
+
+impl Lifetime {
+    /// A lifetime of `seconds` (zero is a session).
+    pub fn of_seconds(seconds: u64) -> Lifetime {
+        match span(seconds) {
+            None => Lifetime::Session,
+            Some(Span { count, unit }) => Lifetime::Span { count, unit },
+        }
     }
-    // `as` saturates: an infinite expiry becomes u64::MAX.
-    in_words(((expires_at - now).ceil() as u64).max(1))
+
+    /// The time left until `expires_at` (see [`remaining_in_words`]).
+    pub fn remaining(expires_at: f64, now: u64) -> Lifetime {
+        let now = now as f64;
+        if expires_at.is_nan() || expires_at <= now {
+            return Lifetime::Expired;
+        }
+        // `as` saturates: an infinite expiry becomes u64::MAX.
+        Lifetime::of_seconds(((expires_at - now).ceil() as u64).max(1))
+    }
+}
+
+impl std::fmt::Display for Lifetime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Lifetime::Session => f.write_str("session"),
+            Lifetime::Expired => f.write_str("expired"),
+            Lifetime::Persistent => f.write_str("persistent"),
+            Lifetime::Span { count, unit } => f.write_str(&span_words(Span {
+                count: *count,
+                unit: *unit,
+            })),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@
 //!            "declared as Statistics (Google Analytics 4), which you deny by default");
 //! ```
 
+pub mod activity;
 pub mod audit;
 pub mod block;
 pub mod bundled;

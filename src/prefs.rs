@@ -76,17 +76,74 @@ pub struct SiteChoices {
     /// Service overrides, by service id.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub services: BTreeMap<String, Choice>,
-    /// Nothing is enforced on the site while paused.
+    /// Cookie overrides, by cookie name: "always keep" or "always delete on this site", above
+    /// the cookie's service and category.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub cookies: BTreeMap<String, Choice>,
+    /// Nothing is enforced on the site while paused (the visitor trusts it, always).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub paused: bool,
+    /// Paused until then (seconds since the Unix epoch); the web layer ends it
+    /// ([`Preferences::expire_pauses`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paused_until: Option<u64>,
+    /// Paused until the browser restarts ([`Preferences::end_session_pauses`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub paused_for_session: bool,
 }
 
 impl SiteChoices {
     /// Whether this holds nothing (and can be dropped).
     pub fn is_empty(&self) -> bool {
-        self.categories.is_empty() && self.services.is_empty() && !self.paused
+        self.categories.is_empty()
+            && self.services.is_empty()
+            && self.cookies.is_empty()
+            && self.pause().is_none()
+    }
+
+    /// The site's pause, if it is paused.
+    pub fn pause(&self) -> Option<Pause> {
+        if self.paused {
+            Some(Pause::Always)
+        } else if self.paused_for_session {
+            Some(Pause::UntilRestart)
+        } else {
+            self.paused_until.map(Pause::Until)
+        }
     }
 }
+
+/// How long the visitor pauses Cookie Warden on a site (trusts it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PauseLength {
+    /// For an hour.
+    Hour,
+    /// Until the browser restarts.
+    UntilRestart,
+    /// Until the visitor resumes.
+    Always,
+}
+
+/// A site's pause as it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "at", rename_all = "camelCase")]
+pub enum Pause {
+    /// Until this time (seconds since the Unix epoch).
+    Until(u64),
+    /// Until the browser restarts.
+    UntilRestart,
+    /// Until the visitor resumes.
+    Always,
+}
+
+/// Cookie overrides kept per site: a page can make the visitor see any number of names, and
+/// the choices must stay a size that storage and an export carry.
+pub const MAX_COOKIE_CHOICES_PER_SITE: usize = 500;
+
+/// The longest cookie name an override is kept for (browsers limit a cookie's name and value
+/// together to 4,096 bytes).
+pub const MAX_COOKIE_NAME_BYTES: usize = 4096;
 
 /// All of the visitor's choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,9 +220,88 @@ impl Preferences {
         (self.default_for(category), ChoiceSource::Default)
     }
 
-    /// Whether enforcement is paused on `site`.
+    /// Whether enforcement is paused on `site` (a timed pause counts until
+    /// [`Preferences::expire_pauses`] ends it).
     pub fn is_paused(&self, site: &Site) -> bool {
-        self.sites.get(site).is_some_and(|s| s.paused)
+        self.pause_of(site).is_some()
+    }
+
+    /// The pause on `site`, if any.
+    pub fn pause_of(&self, site: &Site) -> Option<Pause> {
+        self.sites.get(site).and_then(SiteChoices::pause)
+    }
+
+    /// The visitor's "always keep" or "always delete" for cookie `name` on `site`.
+    pub fn cookie_choice(&self, site: &Site, name: &str) -> Option<Choice> {
+        self.sites.get(site)?.cookies.get(name).copied()
+    }
+
+    /// Sets (or, with `None`, removes) the override of cookie `name` on `site`. Refused (false)
+    /// for a name longer than [`MAX_COOKIE_NAME_BYTES`], an empty one, or a new name past
+    /// [`MAX_COOKIE_CHOICES_PER_SITE`].
+    pub fn set_cookie(&mut self, site: &Site, name: &str, choice: Option<Choice>) -> bool {
+        if name.is_empty() || name.len() > MAX_COOKIE_NAME_BYTES {
+            return false;
+        }
+        let full = self.sites.get(site).is_some_and(|s| {
+            s.cookies.len() >= MAX_COOKIE_CHOICES_PER_SITE && !s.cookies.contains_key(name)
+        });
+        if full && choice.is_some() {
+            return false;
+        }
+        self.edit_site(site, |s| match choice {
+            Some(c) => {
+                s.cookies.insert(name.to_owned(), c);
+            }
+            None => {
+                s.cookies.remove(name);
+            }
+        });
+        true
+    }
+
+    /// Pauses `site` for `length` from `now`, or resumes it (`None`). A new pause replaces the
+    /// one before.
+    pub fn set_pause(&mut self, site: &Site, length: Option<PauseLength>, now: u64) {
+        self.edit_site(site, |s| {
+            s.paused = length == Some(PauseLength::Always);
+            s.paused_for_session = length == Some(PauseLength::UntilRestart);
+            s.paused_until = (length == Some(PauseLength::Hour)).then(|| now.saturating_add(3_600));
+        });
+    }
+
+    /// Ends the timed pauses that are over at `now`; returns the sites that were resumed.
+    pub fn expire_pauses(&mut self, now: u64) -> Vec<Site> {
+        let over: Vec<Site> = self
+            .sites
+            .iter()
+            .filter(|(_, s)| s.paused_until.is_some_and(|until| until <= now))
+            .map(|(site, _)| site.clone())
+            .collect();
+        for site in &over {
+            self.edit_site(site, |s| s.paused_until = None);
+        }
+        over
+    }
+
+    /// Ends the pauses "until the browser restarts" (called once per browser session); returns
+    /// the sites that were resumed.
+    pub fn end_session_pauses(&mut self) -> Vec<Site> {
+        let over: Vec<Site> = self
+            .sites
+            .iter()
+            .filter(|(_, s)| s.paused_for_session)
+            .map(|(site, _)| site.clone())
+            .collect();
+        for site in &over {
+            self.edit_site(site, |s| s.paused_for_session = false);
+        }
+        over
+    }
+
+    /// When the next timed pause ends, if any.
+    pub fn next_pause_end(&self) -> Option<u64> {
+        self.sites.values().filter_map(|s| s.paused_until).min()
     }
 
     /// Sets (or, with `None`, removes) the category override on `site`.
@@ -192,9 +328,9 @@ impl Preferences {
         });
     }
 
-    /// Pauses or resumes enforcement on `site`.
+    /// Pauses `site` until the visitor resumes, or resumes it.
     pub fn set_paused(&mut self, site: &Site, paused: bool) {
-        self.edit_site(site, |s| s.paused = paused);
+        self.set_pause(site, paused.then_some(PauseLength::Always), 0);
     }
 
     fn edit_site(&mut self, site: &Site, edit: impl FnOnce(&mut SiteChoices)) {
@@ -385,10 +521,56 @@ fn read_sites(
                 other => diagnostics.push(bad(&inner.field("services"), "an object", other)),
             }
         }
-        if let Some(v) = fields.get("paused") {
-            match v.as_bool() {
-                Some(b) => choices.paused = b,
-                None => diagnostics.push(bad(&inner.field("paused"), "true or false", v)),
+        if let Some(v) = fields.get("cookies") {
+            match v {
+                Value::Object(cookies) => {
+                    for (name, choice) in cookies {
+                        let place = inner.field("cookies").field(name);
+                        if name.is_empty()
+                            || name.len() > MAX_COOKIE_NAME_BYTES
+                            || choices.cookies.len() >= MAX_COOKIE_CHOICES_PER_SITE
+                        {
+                            diagnostics.push(Diagnostic::warning(
+                                &place,
+                                format!(
+                                    "empty, longer than {MAX_COOKIE_NAME_BYTES} bytes or past \
+                                     {MAX_COOKIE_CHOICES_PER_SITE} cookies; dropped"
+                                ),
+                            ));
+                            continue;
+                        }
+                        match serde_json::from_value::<Choice>(choice.clone()) {
+                            Ok(c) => {
+                                choices.cookies.insert(name.clone(), c);
+                            }
+                            Err(_) => {
+                                diagnostics.push(bad(&place, "\"allow\" or \"deny\"", choice));
+                            }
+                        }
+                    }
+                }
+                other => diagnostics.push(bad(&inner.field("cookies"), "an object", other)),
+            }
+        }
+        for (field, slot) in [
+            ("paused", &mut choices.paused),
+            ("pausedForSession", &mut choices.paused_for_session),
+        ] {
+            if let Some(v) = fields.get(field) {
+                match v.as_bool() {
+                    Some(b) => *slot = b,
+                    None => diagnostics.push(bad(&inner.field(field), "true or false", v)),
+                }
+            }
+        }
+        if let Some(v) = fields.get("pausedUntil") {
+            match v.as_u64() {
+                Some(at) => choices.paused_until = Some(at),
+                None => diagnostics.push(bad(
+                    &inner.field("pausedUntil"),
+                    "a time in seconds since 1970",
+                    v,
+                )),
             }
         }
         if !choices.is_empty() {

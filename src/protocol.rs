@@ -6,7 +6,7 @@
 use crate::discovery::PageScript;
 use crate::domain::Site;
 use crate::policy::CategoryId;
-use crate::prefs::{Choice, Preferences, UndeclaredAction};
+use crate::prefs::{Choice, PauseLength, Preferences, UndeclaredAction};
 use crate::view::SiteView;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +66,19 @@ pub enum Request {
         site: Site,
         /// Paused or not.
         paused: bool,
+        /// For how long (until the visitor resumes when not given).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        length: Option<PauseLength>,
+    },
+    /// Always keep or always delete one cookie on a site; `None` returns it to its service's
+    /// and category's choice.
+    SetCookieChoice {
+        /// The site.
+        site: Site,
+        /// The cookie's name.
+        name: String,
+        /// Keep (allow) or delete (deny).
+        choice: Option<Choice>,
     },
     /// Forget every choice of one site (it follows the defaults again).
     ForgetSite {
@@ -296,6 +309,7 @@ impl Request {
             | Request::SetCategory { site, .. }
             | Request::SetService { site, .. }
             | Request::SetPaused { site, .. }
+            | Request::SetCookieChoice { site, .. }
             | Request::ForgetSite { site }
             | Request::DeleteNow { site }
             | Request::RefreshPolicy { site, .. } => Some(site.clone()),
@@ -320,6 +334,7 @@ impl Request {
             Request::SetCategory { .. }
                 | Request::SetService { .. }
                 | Request::SetPaused { .. }
+                | Request::SetCookieChoice { .. }
                 | Request::ForgetSite { .. }
                 | Request::SetPreferences { .. }
         ) || self.is_global_change()
@@ -341,8 +356,8 @@ impl Request {
     /// Applies a change of choices to `prefs`. Returns whether the request was one (the caller
     /// then saves the preferences, updates rules and sweeps cookies). Each change is applied to
     /// the preferences as they are then, so changes sent at the same time from several pages
-    /// all take effect.
-    pub fn apply_to(&self, prefs: &mut Preferences) -> bool {
+    /// all take effect. `now` (seconds since the Unix epoch) starts a timed pause.
+    pub fn apply_to(&self, prefs: &mut Preferences, now: u64) -> bool {
         match self {
             Request::SetDefault { category, choice } => {
                 prefs.defaults.insert(*category, *choice);
@@ -364,7 +379,18 @@ impl Request {
                 service,
                 choice,
             } => prefs.set_service(site, service, *choice),
-            Request::SetPaused { site, paused } => prefs.set_paused(site, *paused),
+            Request::SetPaused {
+                site,
+                paused,
+                length,
+            } => prefs.set_pause(
+                site,
+                paused.then(|| length.unwrap_or(PauseLength::Always)),
+                now,
+            ),
+            Request::SetCookieChoice { site, name, choice } => {
+                return prefs.set_cookie(site, name, *choice);
+            }
             Request::GetPanel { .. }
             | Request::GetSitePanel { .. }
             | Request::GetSiteText { .. }
@@ -563,6 +589,12 @@ mod tests {
             Request::SetPaused {
                 site: kaltiot.clone(),
                 paused: true,
+                length: None,
+            },
+            Request::SetCookieChoice {
+                site: kaltiot.clone(),
+                name: "_ga".into(),
+                choice: Some(Choice::Allow),
             },
             Request::GetPreferences,
         ];
@@ -581,14 +613,14 @@ mod tests {
             category: CategoryId::Statistics,
             choice: Some(Choice::Allow),
         };
-        assert!(request.apply_to(&mut prefs));
+        assert!(request.apply_to(&mut prefs, 0));
         let kaltiot = Site::of_host("kaltiot.com").unwrap_or_else(|| panic!("site"));
         assert_eq!(
             prefs.choice(&kaltiot, CategoryId::Statistics, None).0,
             Choice::Allow
         );
         assert_eq!(prefs.sites.len(), 1);
-        assert!(!Request::GetPreferences.apply_to(&mut prefs));
+        assert!(!Request::GetPreferences.apply_to(&mut prefs, 0));
     }
 
     #[test]
@@ -603,12 +635,12 @@ mod tests {
         let mut prefs = Preferences::default();
         let first: Request =
             serde_json::from_str(site_choice).unwrap_or_else(|e| panic!("{site_choice}: {e}"));
-        assert!(first.apply_to(&mut prefs) && !first.is_global_change());
+        assert!(first.apply_to(&mut prefs, 0) && !first.is_global_change());
         for json in changes {
             let request: Request =
                 serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
             assert!(request.is_global_change(), "{json}");
-            assert!(request.apply_to(&mut prefs), "{json}");
+            assert!(request.apply_to(&mut prefs, 0), "{json}");
         }
         assert_eq!(prefs.defaults[&CategoryId::Marketing], Choice::Allow);
         assert_eq!(prefs.defaults[&CategoryId::Statistics], Choice::Deny);
@@ -623,7 +655,7 @@ mod tests {
         let forget: Request =
             serde_json::from_str(r#"{"type": "forgetSite", "site": "kaltiot.com"}"#)
                 .unwrap_or_else(|e| panic!("{e}"));
-        assert!(forget.apply_to(&mut prefs));
+        assert!(forget.apply_to(&mut prefs, 0));
         assert!(prefs.sites.is_empty());
         assert_eq!(
             prefs.undeclared,

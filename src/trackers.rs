@@ -154,11 +154,14 @@ impl Trackers {
 
     /// The entries a request to `host` at `path` matches: by host (covering subdomains) and,
     /// for an endpoint on a shared host, by path prefix too.
-    pub fn matching<'a>(
+    pub fn matching<'a, 'b>(
         &'a self,
-        host: &'a str,
-        path: &'a str,
-    ) -> impl Iterator<Item = &'a Tracker> + 'a {
+        host: &'b str,
+        path: &'b str,
+    ) -> impl Iterator<Item = &'a Tracker> + 'b
+    where
+        'a: 'b,
+    {
         self.entries.iter().filter(move |t| {
             domain_covers(t.host.as_str(), host)
                 && t.path.as_deref().is_none_or(|p| path.starts_with(p))

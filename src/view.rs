@@ -6,17 +6,18 @@
 //! then the undeclared or inferred cookies, then the policy-level findings. Every string in it
 //! is plain text; the pages must render it as text.
 
+use crate::activity::{Event, SiteActivity};
 use crate::audit::{audit_cookie, audit_declaration, Finding};
-use crate::decide::{decide, Context, Cookie, SitePolicy, Verdict};
+use crate::decide::{decide, Context, Cookie, Reason, SitePolicy, Verdict};
 use crate::deletions::SiteDeletions;
 use crate::diag::Diagnostic;
 use crate::domain::Site;
-use crate::duration::{in_words, remaining_in_words, Retention};
+use crate::duration::{Lifetime, Retention};
 use crate::known::KnownCookies;
 use crate::policy::{
     CategoryId, CompiledPolicy, Controller, DocumentKind, Right, StorageEntry, StorageType,
 };
-use crate::prefs::{Choice, ChoiceSource, Preferences};
+use crate::prefs::{Choice, ChoiceSource, Pause, Preferences};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -126,16 +127,20 @@ pub struct CookieRow {
     pub category: Option<CategoryId>,
     /// What it is for, in the visitor's language.
     pub purpose: Option<String>,
-    /// Declared lifetime in words ("2 years", "session").
-    pub declared_expiry: Option<String>,
-    /// Actual remaining lifetime in words, when stored.
-    pub actual_expiry: Option<String>,
+    /// Declared lifetime (or, for a guess, what such a cookie usually lasts), as data for the
+    /// page to put in the visitor's words.
+    pub declared_expiry: Option<Lifetime>,
+    /// Actual remaining lifetime, when stored.
+    pub actual_expiry: Option<Lifetime>,
     /// Kept, being deleted, deleted or not stored.
     pub status: Status,
     /// How many times it was deleted.
     pub deleted_count: u32,
-    /// Why it is kept or deleted, in English.
-    pub reason: Option<String>,
+    /// Why it is kept or deleted (data; its `Display` is the English sentence).
+    pub reason: Option<Reason>,
+    /// The visitor's "always keep" (allow) or "always delete" (deny) for it on this site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<Choice>,
     /// Whether this row is a guess from the known-cookie table.
     pub inferred: bool,
     /// What the audit found about it.
@@ -202,6 +207,15 @@ pub struct CategoryView {
     pub source: ChoiceSource,
     /// Its services.
     pub services: Vec<ServiceView>,
+    /// Its cookies stored now.
+    #[serde(default)]
+    pub stored: u32,
+    /// Deletions of its cookies in this browser session.
+    #[serde(default)]
+    pub deleted: u32,
+    /// Requests blocked for it in this browser session.
+    #[serde(default)]
+    pub blocked: u32,
 }
 
 /// Everything the popup shows for one site.
@@ -225,6 +239,9 @@ pub struct SiteView {
     pub rights: Vec<Right>,
     /// Whether enforcement is paused on this site.
     pub paused: bool,
+    /// For how long, when paused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<Pause>,
     /// The categories, in display order.
     pub categories: Vec<CategoryView>,
     /// Cookies stored for the site that the policy does not declare (or, with no policy, all of
@@ -237,6 +254,16 @@ pub struct SiteView {
     pub findings: Vec<FindingView>,
     /// The policy's diagnostics (errors for an invalid one, warnings for a valid one).
     pub diagnostics: Vec<Diagnostic>,
+    /// What Cookie Warden did here in this browser session, newest first.
+    #[serde(default)]
+    pub activity: Vec<Event>,
+    /// Deletions in this browser session that no category decided (undeclared cookies deleted
+    /// as such, cookies the visitor always deletes, names past the per-name bound).
+    #[serde(default)]
+    pub deleted_other: u32,
+    /// Requests blocked in this browser session that no category is known for.
+    #[serde(default)]
+    pub blocked_other: u32,
 }
 
 /// Everything [`site_view`] needs.
@@ -254,6 +281,8 @@ pub struct ViewInput<'a> {
     pub cookies: &'a [Cookie],
     /// Deletions so far, by cookie name.
     pub deletions: &'a SiteDeletions,
+    /// What was done on the site in this browser session, if anything.
+    pub activity: Option<&'a SiteActivity>,
     /// The visitor's language (`fi-FI`).
     pub language: &'a str,
     /// When the site's declaration was read (seconds since the Unix epoch), if it was.
@@ -310,12 +339,13 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         CookieRow {
             domain: Some(cookie.domain.clone()),
             actual_expiry: Some(match cookie.expiration_date {
-                Some(expires) if !cookie.session => remaining_in_words(expires, input.now),
-                _ => "session".to_owned(),
+                Some(expires) if !cookie.session => Lifetime::remaining(expires, input.now),
+                _ => Lifetime::Session,
             }),
             status,
             deleted_count: deleted(&cookie.name),
-            reason: Some(decision.reason.to_string()),
+            reason: Some(decision.reason),
+            choice: input.prefs.cookie_choice(input.site, &cookie.name),
             ..base
         }
     };
@@ -496,6 +526,9 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                 choice,
                 source,
                 services,
+                stored: 0,
+                deleted: 0,
+                blocked: 0,
             });
         }
         for (i, cookie) in input.cookies.iter().enumerate() {
@@ -522,6 +555,9 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                 choice,
                 source,
                 services: Vec::new(),
+                stored: 0,
+                deleted: 0,
+                blocked: 0,
             });
         }
         for cookie in input.cookies {
@@ -550,7 +586,40 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         row.domain = None;
         row.status = Status::Deleted;
         row.deleted_count = *times;
+        row.choice = input.prefs.cookie_choice(input.site, name);
         other_cookies.push(row);
+    }
+
+    // The counts of each category row, from the same rows the panel lists (so they add up to
+    // what the cookies say), and the blocks recorded for the site.
+    let mut deleted_other = input.deletions.others;
+    for row in categories
+        .iter()
+        .flat_map(|c| c.services.iter().flat_map(|s| s.cookies.iter()))
+        .chain(&other_cookies)
+    {
+        if row.choice.is_some() || row.category.is_none() {
+            deleted_other = deleted_other.saturating_add(row.deleted_count);
+        }
+    }
+    for category in &mut categories {
+        let id = category.id;
+        let rows = category
+            .services
+            .iter()
+            .flat_map(|s| s.cookies.iter())
+            .chain(other_cookies.iter().filter(|r| r.category == Some(id)))
+            .filter(|r| r.choice.is_none() && r.category.is_some());
+        for row in rows {
+            if matches!(row.status, Status::Kept | Status::Deleting) {
+                category.stored += 1;
+            }
+            category.deleted = category.deleted.saturating_add(row.deleted_count);
+        }
+        category.blocked = input
+            .activity
+            .and_then(|a| a.blocked.get(&id).copied())
+            .unwrap_or(0);
     }
 
     let policy = compiled.map(CompiledPolicy::policy);
@@ -563,11 +632,18 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         controller: policy.and_then(|p| p.controller.clone()),
         rights: policy.map(|p| p.rights.clone()).unwrap_or_default(),
         paused: input.prefs.is_paused(input.site),
+        pause: input.prefs.pause_of(input.site),
         categories,
         other_cookies,
         other_deletions: input.deletions.others,
         findings,
         diagnostics,
+        activity: input
+            .activity
+            .map(|a| a.events.iter().cloned().collect())
+            .unwrap_or_default(),
+        deleted_other,
+        blocked_other: input.activity.map_or(0, |a| a.blocked_other),
     }
 }
 
@@ -585,11 +661,12 @@ fn declared_row(
         provider: provider.map(str::to_owned),
         category: Some(category),
         purpose: entry.purpose.as_ref().map(|t| t.pick(language).to_owned()),
-        declared_expiry: entry.max_age_seconds.map(in_words),
+        declared_expiry: entry.max_age_seconds.map(Lifetime::of_seconds),
         actual_expiry: None,
         status: Status::NotStored,
         deleted_count: 0,
         reason: None,
+        choice: None,
         inferred: false,
         findings: Vec::new(),
     }
@@ -605,16 +682,16 @@ fn inferred_row(cookie: &Cookie, known: &KnownCookies, site: &Site) -> CookieRow
         category: k.map(|k| k.category),
         purpose: None,
         declared_expiry: k.and_then(|k| match k.retention {
-            Retention::Session => Some("session".to_owned()),
-            Retention::Seconds(seconds) => Some(in_words(seconds)),
-            Retention::Persistent | Retention::Unknown => {
-                Some(k.retention_text.clone()).filter(|t| !t.is_empty())
-            }
+            Retention::Session => Some(Lifetime::Session),
+            Retention::Seconds(seconds) => Some(Lifetime::of_seconds(seconds)),
+            Retention::Persistent => Some(Lifetime::Persistent),
+            Retention::Unknown => None,
         }),
         actual_expiry: None,
         status: Status::Kept,
         deleted_count: 0,
         reason: None,
+        choice: None,
         inferred: k.is_some(),
         findings: Vec::new(),
     }
@@ -737,8 +814,7 @@ fn write_row(out: &mut String, row: &CookieRow, indent: &str) {
     use std::fmt::Write;
     let declared = row
         .declared_expiry
-        .as_deref()
-        .unwrap_or("expiry not declared");
+        .map_or("expiry not declared".to_owned(), |l| l.to_string());
     let service = row.service.as_deref().unwrap_or("unknown service");
     let category = row
         .category

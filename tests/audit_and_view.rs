@@ -163,6 +163,7 @@ fn view(
         known: KnownCookies::bundled(),
         cookies,
         deletions: &deletions,
+        activity: None,
         language,
         read_at: None,
         now: NOW,
@@ -218,8 +219,14 @@ fn the_panel_lists_declared_cookies_with_purpose_expiry_and_status() {
     let ga = row(&view, CategoryId::Statistics, "google-analytics-4", "_ga");
     assert_eq!(ga.service.as_deref(), Some("Google Analytics 4"));
     assert_eq!(ga.provider.as_deref(), Some("Google"));
-    assert_eq!(ga.declared_expiry.as_deref(), Some("2 years"));
-    assert_eq!(ga.actual_expiry.as_deref(), Some("2 years"));
+    assert_eq!(
+        ga.declared_expiry.map(|l| l.to_string()).as_deref(),
+        Some("2 years")
+    );
+    assert_eq!(
+        ga.actual_expiry.map(|l| l.to_string()).as_deref(),
+        Some("2 years")
+    );
     assert_eq!(ga.status, Status::Deleting);
     assert!(
         ga.purpose
@@ -240,10 +247,16 @@ fn the_panel_lists_declared_cookies_with_purpose_expiry_and_status() {
         (pattern.status, pattern.deleted_count),
         (Status::Deleted, 2)
     );
-    assert_eq!(pattern.declared_expiry.as_deref(), Some("2 years"));
+    assert_eq!(
+        pattern.declared_expiry.map(|l| l.to_string()).as_deref(),
+        Some("2 years")
+    );
     let lfa = row(&view, CategoryId::Statistics, "leadfeeder", "_lfa");
     assert_eq!((lfa.status, lfa.deleted_count), (Status::Deleted, 3));
-    assert_eq!(lfa.declared_expiry.as_deref(), Some("2 years"));
+    assert_eq!(
+        lfa.declared_expiry.map(|l| l.to_string()).as_deref(),
+        Some("2 years")
+    );
     assert_eq!(lfa.findings.len(), 1, "{:?}", lfa.findings);
 
     let ga_service = view.categories[1]
@@ -338,13 +351,16 @@ fn without_a_policy_the_panel_says_it_is_guessing() {
         ]
     );
     assert_eq!(
-        view.other_cookies[0].declared_expiry.as_deref(),
+        view.other_cookies[0]
+            .declared_expiry
+            .map(|l| l.to_string())
+            .as_deref(),
         Some("2 years")
     );
     assert!(view.other_cookies[0]
         .reason
-        .as_deref()
-        .is_some_and(|r| r.contains("guess")));
+        .as_ref()
+        .is_some_and(|r| r.to_string().contains("guess")));
 }
 
 #[test]

@@ -48,6 +48,7 @@ fn summary(verdict: Verdict, reason: &Reason) -> String {
     };
     let reason = match reason {
         Reason::SitePaused => "paused".to_owned(),
+        Reason::CookieChoice { choice } => format!("cookie {choice:?}").to_lowercase(),
         Reason::Declared {
             category,
             service_id,
@@ -504,4 +505,44 @@ fn a_cookie_is_identified_by_store_domain_path_name_and_partition() {
         partitioned("https://kaltiot.com").id(),
         partitioned("https://example.com").id()
     );
+}
+
+#[test]
+fn a_cookie_choice_beats_its_service_and_category_but_not_a_pause() {
+    let policy = kaltiot();
+    let site = Site::parse("kaltiot.com").expect("site");
+    let decide_with = |prefs: &Preferences, c: &Cookie| {
+        let ctx = Context {
+            site: &site,
+            policy: SitePolicy::Declared(&policy),
+            prefs,
+            known: KnownCookies::bundled(),
+        };
+        let d = decide(c, &ctx, NOW);
+        summary(d.verdict, &d.reason)
+    };
+    let mut prefs = Preferences::default();
+    let ga = cookie("_ga", ".kaltiot.com");
+    let lang = cookie("cw_lang", "www.kaltiot.com");
+    let unknown = cookie("mystery_login", "www.kaltiot.com");
+    // Statistics denied by default, the service allowed on the site: "always delete" still wins.
+    prefs.set_service(&site, "google-analytics-4", Some(Choice::Allow));
+    assert!(prefs.set_cookie(&site, "_ga", Some(Choice::Deny)));
+    // "Always keep" beats a denied category, and "always delete" an undeclared kept cookie.
+    prefs.set_category(&site, CategoryId::Functional, Some(Choice::Deny));
+    assert!(prefs.set_cookie(&site, "cw_lang", Some(Choice::Allow)));
+    assert!(prefs.set_cookie(&site, "mystery_login", Some(Choice::Deny)));
+    assert_eq!(decide_with(&prefs, &ga), "delete cookie deny");
+    assert_eq!(decide_with(&prefs, &lang), "keep cookie allow");
+    assert_eq!(decide_with(&prefs, &unknown), "delete cookie deny");
+    // Another site's cookie of the same name is not touched by this site's choice.
+    let other = Site::parse("example.org").expect("site");
+    assert_eq!(prefs.cookie_choice(&other, "_ga"), None);
+    // A pause keeps everything.
+    prefs.set_paused(&site, true);
+    assert_eq!(decide_with(&prefs, &ga), "keep paused");
+    // Removing the choice returns the cookie to its service's choice.
+    prefs.set_paused(&site, false);
+    prefs.set_cookie(&site, "_ga", None);
+    assert!(decide_with(&prefs, &ga).starts_with("keep declared statistics"));
 }

@@ -181,3 +181,62 @@ fn whole_preferences_are_taken_only_when_they_read_without_errors() {
         }
     }
 }
+
+#[test]
+fn cookie_choices_and_timed_pauses_are_stored_read_back_and_bounded() {
+    use cookie_warden::prefs::{Pause, PauseLength, MAX_COOKIE_CHOICES_PER_SITE};
+    let site = Site::parse("kaltiot.com").expect("site");
+    let mut prefs = Preferences::default();
+    assert!(prefs.set_cookie(&site, "2fa_token", Some(Choice::Allow)));
+    assert!(
+        !prefs.set_cookie(&site, "", Some(Choice::Allow)),
+        "an empty name is refused"
+    );
+    assert!(!prefs.set_cookie(&site, &"x".repeat(5000), Some(Choice::Deny)));
+    for i in 1..MAX_COOKIE_CHOICES_PER_SITE {
+        assert!(prefs.set_cookie(&site, &format!("c{i}"), Some(Choice::Deny)));
+    }
+    assert!(!prefs.set_cookie(&site, "one_too_many", Some(Choice::Deny)));
+    assert!(
+        prefs.set_cookie(&site, "2fa_token", Some(Choice::Deny)),
+        "a known name can change"
+    );
+    prefs.set_pause(&site, Some(PauseLength::Hour), 1_000);
+    assert_eq!(prefs.pause_of(&site), Some(Pause::Until(4_600)));
+    assert_eq!(prefs.next_pause_end(), Some(4_600));
+
+    let (back, diagnostics) = Preferences::load(&prefs.to_json());
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(
+        back, prefs,
+        "an export or a restart keeps every cookie choice and the pause"
+    );
+
+    assert!(prefs.expire_pauses(4_599).is_empty());
+    assert_eq!(prefs.expire_pauses(4_600), vec![site.clone()]);
+    assert!(!prefs.is_paused(&site));
+    prefs.set_pause(&site, Some(PauseLength::UntilRestart), 0);
+    assert_eq!(prefs.pause_of(&site), Some(Pause::UntilRestart));
+    assert_eq!(prefs.end_session_pauses(), vec![site.clone()]);
+    assert!(!prefs.is_paused(&site));
+    assert_eq!(prefs.cookie_choice(&site, "2fa_token"), Some(Choice::Deny));
+
+    // Damaged cookie choices lose only the damaged entry.
+    let stored = json!({
+        "version": PREFS_VERSION,
+        "sites": {"kaltiot.com": {"cookies": {"keep_me": "allow", "bad": 3, "": "deny"},
+                                   "pausedUntil": "soon"}}
+    });
+    let (prefs, diagnostics) = Preferences::load(&stored);
+    assert_eq!(prefs.cookie_choice(&site, "keep_me"), Some(Choice::Allow));
+    assert_eq!(prefs.cookie_choice(&site, "bad"), None);
+    assert!(!prefs.is_paused(&site));
+    let said: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(said.len(), 3, "{said:?}");
+    assert!(
+        said.iter()
+            .any(|d| d.contains("sites.kaltiot.com.cookies.bad")),
+        "{said:?}"
+    );
+    assert!(said.iter().any(|d| d.contains("pausedUntil")), "{said:?}");
+}

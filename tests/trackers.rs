@@ -426,6 +426,7 @@ fn a_corrected_service_is_blocked_and_shown_unless_the_visitor_trusts_the_site()
         known: KnownCookies::bundled(),
         cookies: &[],
         deletions: &deletions,
+        activity: None,
         language: "en",
         read_at: None,
         now: 1_800_000_000,

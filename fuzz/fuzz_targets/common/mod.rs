@@ -289,6 +289,7 @@ fn exercise_engine(document: &Document, compiled: &CompiledPolicy, now: u64) {
                 known,
                 cookies: &cookies,
                 deletions: &deletions,
+                activity: None,
                 language,
                 now,
             });

@@ -415,6 +415,7 @@ fn show(
         known: KnownCookies::bundled(),
         cookies: &owned,
         deletions: &deletions,
+        activity: None,
         language,
         read_at: None,
         now,
