@@ -25,6 +25,8 @@ chrome.webRequest.onErrorOccurred.addListener(later(engine.onRequestError), {
   types: ['sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'xmlhttprequest', 'ping', 'media', 'websocket', 'other'],
 });
 chrome.tabs.onRemoved.addListener(later(engine.onTabRemoved));
+// A timed pause ("trust this site for an hour") ends.
+chrome.alarms.onAlarm.addListener(later(engine.onAlarm));
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   ready
     .then(() => engine.onMessage(message, sender))

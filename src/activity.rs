@@ -145,6 +145,21 @@ impl Activity {
         activity.events.truncate(MAX_EVENTS_PER_SITE);
     }
 
+    /// Counts `n` blocked requests of `site` that the browser counted but did not report one by
+    /// one (Chrome's own count of a site's rule matches can be ahead of its reports), so the
+    /// site's total stays the tab's.
+    pub fn count_unreported_blocks(&mut self, site: &Site, n: u32) {
+        if let Some(activity) = self.0.get_mut(site) {
+            activity.blocked_other = activity.blocked_other.saturating_add(n);
+        } else if n > 0 {
+            let activity = SiteActivity {
+                blocked_other: n,
+                ..SiteActivity::default()
+            };
+            self.0.insert(site.clone(), activity);
+        }
+    }
+
     /// The activity of `site`, if any.
     pub fn of(&self, site: &Site) -> Option<&SiteActivity> {
         self.0.get(site)
@@ -197,7 +212,7 @@ mod tests {
         }
         activity.record(&kaltiot, Event::blocked(100, "x.test", None, None));
         activity.record(&kaltiot, Event::deleted(101, "_ga", denied_statistics()));
-        let of = activity.of(&kaltiot).expect("recorded");
+        let of = activity.of(&kaltiot).unwrap_or_else(|| panic!("recorded"));
         assert_eq!(of.events.len(), MAX_EVENTS_PER_SITE);
         assert_eq!(of.events[0].subject, "_ga");
         assert_eq!(of.events[0].category, Some(CategoryId::Statistics));
@@ -226,7 +241,11 @@ mod tests {
         assert_eq!(activity.len(), MAX_SITES);
         assert!(activity.of(&site("site1.com")).is_none());
         assert!(activity.of(&site("site0.com")).is_some());
-        let subject = &activity.of(&site("new.com")).expect("kept").events[0].subject;
+        let subject = &activity
+            .of(&site("new.com"))
+            .unwrap_or_else(|| panic!("kept"))
+            .events[0]
+            .subject;
         assert!(
             subject.len() <= MAX_SUBJECT_BYTES + '…'.len_utf8(),
             "{}",
@@ -242,8 +261,8 @@ mod tests {
             &site("kaltiot.com"),
             Event::deleted(7, "_ga", denied_statistics()),
         );
-        let json = serde_json::to_value(&activity).expect("serialises");
-        let back: Activity = serde_json::from_value(json).expect("reads back");
+        let json = serde_json::to_value(&activity).unwrap_or_else(|e| panic!("{e}"));
+        let back: Activity = serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, activity);
     }
 }

@@ -197,6 +197,10 @@ pub struct CategoryView {
     pub id: CategoryId,
     /// The site's label, or the default name.
     pub label: String,
+    /// The site's own label, when its declaration gives one (in the visitor's language where
+    /// it has one); `None` where the label above is the engine's English default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_label: Option<String>,
     /// The site's description.
     pub description: Option<String>,
     /// Whether the site says it asks consent.
@@ -383,9 +387,8 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                 .filter(|s| s.category == category)
                 .collect();
             let info = policy.categories.get(&category);
-            if services.is_empty() && info.is_none() {
-                continue;
-            }
+            // Every category has its row, declared or not: the visitor's switch for it holds
+            // on this site whatever the declaration lists.
             let (choice, source) = input.prefs.choice(input.site, category, None);
             let services = services
                 .into_iter()
@@ -462,6 +465,9 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                                 .collect();
                             }
                             if deleted.is_empty() {
+                                if entry.name.is_exact() {
+                                    row.choice = input.prefs.cookie_choice(input.site, &row.name);
+                                }
                                 row.status = if entry.kind == StorageType::Cookie {
                                     Status::NotStored
                                 } else {
@@ -476,6 +482,8 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
                                     deleted_row.name = name.clone();
                                     deleted_row.status = Status::Deleted;
                                     deleted_row.deleted_count = times;
+                                    deleted_row.choice =
+                                        input.prefs.cookie_choice(input.site, name);
                                     cookies.push(deleted_row);
                                 }
                             }
@@ -519,6 +527,9 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
             categories.push(CategoryView {
                 id: category,
                 label: policy.category_label(category, input.language),
+                declared_label: info
+                    .and_then(|i| i.label.as_ref())
+                    .map(|t| t.pick(input.language).to_owned()),
                 description: info
                     .and_then(|i| i.description.as_ref())
                     .map(|t| t.pick(input.language).to_owned()),
@@ -550,6 +561,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
             categories.push(CategoryView {
                 id: category,
                 label: category.default_label().to_owned(),
+                declared_label: None,
                 description: None,
                 consent_required: category.default_consent(),
                 choice,

@@ -62,6 +62,10 @@ extern "C" {
     fn action_set_badge_background_color(details: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "tabs"], js_name = get)]
     fn tabs_get(tab_id: i32) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "alarms"], js_name = create)]
+    fn alarms_create(name: &str, info: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "alarms"], js_name = clear)]
+    fn alarms_clear(name: &str) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(catch, js_name = fetch)]
     fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
@@ -356,6 +360,26 @@ pub async fn matched_rule_ids(tab_id: i32) -> Vec<u32> {
         .filter_map(|m| get(&get(&m, "rule"), "ruleId").as_f64())
         .map(|id| id as u32)
         .collect()
+}
+
+/// Sets alarm `name` to go off at `when` (milliseconds since the Unix epoch), replacing it.
+pub async fn set_alarm(name: &str, when: f64) {
+    let info = js_sys::Object::new();
+    let _ = Reflect::set(&info, &"when".into(), &JsValue::from_f64(when));
+    if let Ok(answer) = alarms_create(name, &info) {
+        if let Ok(promise) = answer.dyn_into::<Promise>() {
+            let _ = JsFuture::from(promise).await;
+        }
+    }
+}
+
+/// Clears alarm `name`.
+pub async fn clear_alarm(name: &str) {
+    if let Ok(answer) = alarms_clear(name) {
+        if let Ok(promise) = answer.dyn_into::<Promise>() {
+            let _ = JsFuture::from(promise).await;
+        }
+    }
 }
 
 /// Shows `text` on the toolbar button in one tab.

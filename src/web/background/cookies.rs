@@ -15,8 +15,8 @@ pub async fn on_cookie_changed(info: JsValue) -> Result<(), JsValue> {
         let cause = get(&info, "cause").as_string();
         if matches!(cause.as_deref(), Some("explicit" | "expired_overwrite")) {
             let asked = with(|s| s.removing.remove(&cookie.id()));
-            if let Some(Removing { site, .. }) = asked {
-                count_deletion(&site, &cookie.name).await;
+            if let Some(Removing { site, reason, .. }) = asked {
+                count_deletion(&site, &cookie.name, reason).await;
             }
         }
         return Ok(());
@@ -43,7 +43,7 @@ pub(super) async fn enforce(
     cookie: &Cookie,
     raw: &JsValue,
 ) -> bool {
-    let verdict = with(|s| {
+    let decision = with(|s| {
         let policy = loaded
             .and_then(|l| l.usable.as_ref())
             .map_or(SitePolicy::None, |u| SitePolicy::Declared(&u.policy));
@@ -53,9 +53,9 @@ pub(super) async fn enforce(
             prefs: &s.prefs,
             known: KnownCookies::bundled(),
         };
-        decide(cookie, &ctx, now()).verdict
+        decide(cookie, &ctx, now())
     });
-    if verdict != Verdict::Delete {
+    if decision.verdict != Verdict::Delete {
         return false;
     }
     let details = js_sys::Object::new();
@@ -83,6 +83,7 @@ pub(super) async fn enforce(
             key.clone(),
             Removing {
                 site: site.clone(),
+                reason: decision.reason,
                 asked: now,
             },
         );
@@ -128,10 +129,13 @@ pub(super) async fn enforce(
     true
 }
 
-/// Counts one deletion of cookie `name` of `site`, for the panel and for the tabs showing it.
-pub(super) async fn count_deletion(site: &Site, name: &str) {
+/// Counts one deletion of cookie `name` of `site` for `reason`, for the panel (its counts and
+/// its recent activity) and for the tabs showing it.
+pub(super) async fn count_deletion(site: &Site, name: &str, reason: crate::decide::Reason) {
     let tabs: Vec<(i32, u32)> = with(|s| {
         s.deleted.count(site, name);
+        s.activity
+            .record(site, crate::activity::Event::deleted(now(), name, reason));
         s.tabs
             .iter_mut()
             .filter(|(_, t)| t.site.as_ref() == Some(site))
@@ -144,6 +148,7 @@ pub(super) async fn count_deletion(site: &Site, name: &str) {
     // Each write carries every change made before it, so a burst of deletions costs a few
     // writes, not one per deletion.
     persist(Record::Deleted).await;
+    persist(Record::Activity).await;
     for (tab_id, _) in &tabs {
         persist(Record::Badge(*tab_id)).await;
     }

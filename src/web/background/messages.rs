@@ -161,24 +161,36 @@ pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
         | Request::SetTrustSiteCategories { .. }) => {
             // Applied to the preferences as they are now, in one step: changes sent at the same
             // time from several pages all take effect.
-            with(|s| change.apply_to(&mut s.prefs));
+            with(|s| change.apply_to(&mut s.prefs, now()));
             after_global_change().await;
             Response::Done
         }
         change @ (Request::SetCategory { .. }
         | Request::SetService { .. }
         | Request::SetPaused { .. }
+        | Request::SetCookieChoice { .. }
         | Request::ForgetSite { .. }) => {
             let Some(site) = change.site() else {
                 return Response::Error {
                     message: "the request names no site".into(),
                 };
             };
-            if with(|s| change.apply_to(&mut s.prefs)) {
-                persist(Record::Prefs).await;
-                apply_rules(&site).await;
-                sweep(Some(&site)).await;
+            if !with(|s| change.apply_to(&mut s.prefs, now())) {
+                return Response::Error {
+                    message: "the choice was not kept: a cookie name must be 1 to 4,096 bytes, \
+                              and a site keeps at most 500 cookie choices"
+                        .into(),
+                };
             }
+            persist(Record::Prefs).await;
+            if matches!(
+                change,
+                Request::SetPaused { .. } | Request::ForgetSite { .. }
+            ) {
+                schedule_pause_end().await;
+            }
+            apply_rules(&site).await;
+            sweep(Some(&site)).await;
             Response::Done
         }
     }
@@ -205,6 +217,8 @@ pub(super) async fn after_global_change() {
 }
 
 pub(super) async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&str>) -> Response {
+    // A timed pause that is over is not shown as on.
+    end_pauses(false).await;
     let loaded = policy_of(site).await;
     let cookies: Vec<Cookie> = stored_cookies(Some(site))
         .await
@@ -215,7 +229,7 @@ pub(super) async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&st
         Some(tab) => browser::matched_rule_ids(tab).await,
         None => Vec::new(),
     };
-    with(|s| {
+    let (response, raised) = with(|s| {
         let deletions = s.deleted.of(site).cloned().unwrap_or_default();
         let problems = loaded
             .as_ref()
@@ -233,6 +247,7 @@ pub(super) async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&st
             known: KnownCookies::bundled(),
             cookies: &cookies,
             deletions: &deletions,
+            activity: s.activity.of(site),
             language: language.unwrap_or("en"),
             read_at: loaded.as_ref().map(|l| l.record.fetched_at),
             now: now(),
@@ -250,14 +265,36 @@ pub(super) async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&st
                     .map(|id| id + block::SESSION_RULE_ID_OFFSET),
             );
         }
-        Response::Panel {
-            view: Box::new(view),
-            deleted_in_tab: tab_id.and_then(|t| s.tabs.get(&t)).map_or(0, |t| t.deleted),
-            blocked_in_tab: u32::try_from(
-                matched.iter().filter(|id| slot_ids.contains(id)).count(),
-            )
-            .unwrap_or(u32::MAX)
-            .max(tab_id.and_then(|t| s.tabs.get(&t)).map_or(0, |t| t.blocked)),
+        // Blocked requests are counted from the browser's reports of them (webRequest errors,
+        // in both browsers); where the browser's own count of the site's rules is higher, the
+        // tab takes it, so the panel, the badge and the tab's count say the same number.
+        let matched = u32::try_from(matched.iter().filter(|id| slot_ids.contains(id)).count())
+            .unwrap_or(u32::MAX);
+        let tab = tab_id.and_then(|t| s.tabs.get_mut(&t));
+        let (deleted_in_tab, blocked_in_tab, raised) = match tab {
+            Some(tab) => {
+                let raised = matched.saturating_sub(tab.blocked);
+                tab.blocked = tab.blocked.max(matched);
+                (tab.deleted, tab.blocked, raised)
+            }
+            None => (0, 0, 0),
+        };
+        if raised > 0 {
+            s.activity.count_unreported_blocks(site, raised);
         }
-    })
+        let raised = raised > 0;
+        (
+            Response::Panel {
+                view: Box::new(view),
+                deleted_in_tab,
+                blocked_in_tab,
+            },
+            raised,
+        )
+    });
+    if let (true, Some(tab_id)) = (raised, tab_id) {
+        persist(Record::Tabs).await;
+        persist(Record::Badge(tab_id)).await;
+    }
+    response
 }

@@ -71,6 +71,8 @@ pub async fn start() -> Result<(), JsValue> {
             keys::DELETED,
             keys::SWEPT,
             keys::SESSION_RULE_BOOK,
+            keys::ACTIVITY,
+            keys::SESSION_STARTED,
         ],
     );
     let installed = browser::dynamic_rules();
@@ -92,6 +94,9 @@ pub async fn start() -> Result<(), JsValue> {
         &from_js::<serde_json::Value>(get(&session, keys::DELETED)).unwrap_or_default(),
     );
     let swept = get(&session, keys::SWEPT).as_bool() == Some(true);
+    let activity: crate::activity::Activity =
+        from_js(get(&session, keys::ACTIVITY)).unwrap_or_default();
+    let new_session = get(&session, keys::SESSION_STARTED).as_bool() != Some(true);
     let installed: Vec<Rule> = from_js(installed).unwrap_or_default();
     with(|s| {
         s.installed = installed.iter().map(|r| (r.id, r.clone())).collect();
@@ -99,6 +104,7 @@ pub async fn start() -> Result<(), JsValue> {
         s.session_book = session_book;
         s.tabs = tabs;
         s.deleted = deleted;
+        s.activity = activity;
     });
     match local {
         Some(local) => load_local(&local, &installed).await,
@@ -120,6 +126,14 @@ pub async fn start() -> Result<(), JsValue> {
     // turn behind this one (it takes the turn first: it is polled before any event's handler).
     wasm_bindgen_futures::spawn_local(reconcile_rules());
     with(|s| s.mark("started".into()));
+    // Pauses that ended while the worker (or the browser) was stopped end now: those "until the
+    // browser restarts" on a new session's first start, the timed ones that are over.
+    wasm_bindgen_futures::spawn_local(async move {
+        if new_session {
+            let _ = storage_set(Area::Session, keys::SESSION_STARTED, &JsValue::TRUE).await;
+        }
+        end_pauses(new_session).await;
+    });
     if !swept {
         wasm_bindgen_futures::spawn_local(async {
             sweep(None).await;

@@ -39,13 +39,29 @@ pub async fn on_request_error(details: JsValue) -> Result<(), JsValue> {
         );
         if blocks {
             if let Some(tab) = s.tabs.get_mut(&tab_id) {
-                tab.blocked += 1;
+                tab.blocked = tab.blocked.saturating_add(1);
             }
+            let policy = loaded
+                .as_deref()
+                .and_then(|l| l.usable.as_ref())
+                .map(|u| u.policy.policy());
+            let what = block::attribute(policy, &host, path, Trackers::bundled());
+            s.activity.record(
+                &site,
+                crate::activity::Event::blocked(
+                    now(),
+                    &host,
+                    what.map(|(category, _)| category),
+                    what.map(|(_, service)| service),
+                ),
+            );
         }
         blocks
     });
     if counted {
         persist(Record::Tabs).await;
+        persist(Record::Activity).await;
+        persist(Record::Badge(tab_id)).await;
     }
     Ok(())
 }
@@ -186,4 +202,48 @@ pub(super) async fn install(update: RuleUpdate) {
         Ok(()) => with(|s| update.apply_to(&mut s.installed)),
         Err(e) => gloo::console::error!("cookie-warden: updateDynamicRules failed", e),
     }
+}
+
+/// The alarm that ends the next timed pause.
+const PAUSE_ALARM: &str = "pause-end";
+
+/// Ends the pauses that are over (the timed ones past their end, and with `new_session` those
+/// "until the browser restarts"), then brings those sites' rules and cookies in line with the
+/// choices, and sets the alarm for the next end.
+pub(super) async fn end_pauses(new_session: bool) {
+    let ended = with(|s| {
+        if s.local_unread {
+            return Vec::new();
+        }
+        let mut ended = s.prefs.expire_pauses(now());
+        if new_session {
+            ended.extend(s.prefs.end_session_pauses());
+        }
+        ended
+    });
+    if !ended.is_empty() {
+        persist(Record::Prefs).await;
+        for site in &ended {
+            apply_rules(site).await;
+            sweep(Some(site)).await;
+        }
+    }
+    schedule_pause_end().await;
+}
+
+/// Sets (or clears) the alarm for when the next timed pause ends.
+pub(super) async fn schedule_pause_end() {
+    match with(|s| s.prefs.next_pause_end()) {
+        Some(at) => browser::set_alarm(PAUSE_ALARM, at as f64 * 1000.0).await,
+        None => browser::clear_alarm(PAUSE_ALARM).await,
+    }
+}
+
+/// `alarms.onAlarm`: a timed pause is over.
+#[wasm_bindgen(js_name = onAlarm)]
+pub async fn on_alarm(alarm: JsValue) -> Result<(), JsValue> {
+    if get(&alarm, "name").as_string().as_deref() == Some(PAUSE_ALARM) {
+        end_pauses(false).await;
+    }
+    Ok(())
 }

@@ -34,6 +34,13 @@ pub mod keys {
     /// was last used (the records are kept within a byte budget, least recently used go first).
     pub const POLICY_INDEX: &str = "policyIndex";
 
+    /// `chrome.storage.session`: what was done on each site in this browser session.
+    pub const ACTIVITY: &str = "activity";
+
+    /// `chrome.storage.session`: `true` once this browser session's start was seen (the pauses
+    /// "until the browser restarts" end when it is missing).
+    pub const SESSION_STARTED: &str = "sessionStarted";
+
     /// `chrome.storage.session`: the rule book of the session rules, for sites known only from
     /// private windows.
     pub const SESSION_RULE_BOOK: &str = "sessionRuleBook";
@@ -174,6 +181,8 @@ pub enum Record {
     PolicyIndex,
     /// [`keys::SESSION_RULE_BOOK`].
     SessionRuleBook,
+    /// [`keys::ACTIVITY`].
+    Activity,
     /// The toolbar badge of a tab.
     Badge(i32),
 }
@@ -197,6 +206,8 @@ pub struct Written {
 pub struct Removing {
     /// The site whose choices removed it.
     pub site: Site,
+    /// Why.
+    pub reason: crate::decide::Reason,
     /// When it was asked for (seconds since the Unix epoch).
     pub asked: u64,
 }
@@ -228,6 +239,8 @@ pub struct State {
     pub tabs: BTreeMap<i32, TabInfo>,
     /// Deletions per site and cookie name (bounded).
     pub deleted: crate::deletions::Deletions,
+    /// What was done on each site in this browser session.
+    pub activity: crate::activity::Activity,
     /// Cookie stores seen so far (Firefox lists only those with open tabs).
     pub stores: std::collections::BTreeSet<String>,
     /// Policy URLs being fetched now, and sites whose well-known places are being asked.

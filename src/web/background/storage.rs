@@ -37,7 +37,12 @@ pub(super) async fn persist(record: Record) {
 pub(super) async fn write(record: Record) {
     let (area, key, value) = match record {
         Record::Badge(tab_id) => {
-            let count = with(|s| s.tabs.get(&tab_id).map_or(0, |t| t.deleted));
+            // This tab's deletions plus its blocked requests: what the panel's summary says.
+            let count = with(|s| {
+                s.tabs
+                    .get(&tab_id)
+                    .map_or(0, |t| t.deleted.saturating_add(t.blocked))
+            });
             browser::set_badge(tab_id, &badge_text(count)).await;
             return;
         }
@@ -60,6 +65,7 @@ pub(super) async fn write(record: Record) {
             with(|s| to_js(&s.session_book)),
         ),
         Record::Deleted => (Area::Session, keys::DELETED, with(|s| to_js(&s.deleted))),
+        Record::Activity => (Area::Session, keys::ACTIVITY, with(|s| to_js(&s.activity))),
     };
     let Ok(value) = value else { return };
     if matches!(area, Area::Local) && with(|s| s.local_unread) {

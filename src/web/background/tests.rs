@@ -144,6 +144,7 @@ fn install_fake_chrome() {
           cookies: { getAll: ok([]), getAllCookieStores: ok([]), remove: ok(null) },
           action: { setBadgeText: ok(undefined), setBadgeBackgroundColor: ok(undefined) },
           tabs: { get: ok({}) },
+          alarms: { create: ok(undefined), clear: ok(true) },
           runtime: { id: 'fake-id', getURL: (p) => 'chrome-extension://fake-id/' + p },
         };
         Object.defineProperty(globalThis, 'chrome', { value: chrome, configurable: true, writable: true });

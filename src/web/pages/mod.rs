@@ -5,3 +5,4 @@
 mod dom;
 mod options;
 mod popup;
+mod ui;

@@ -2,17 +2,36 @@
 //! background for the panel (`GetPanel`), renders it with [`El`] (text only, never HTML), and
 //! sends each change of a switch or action back as a request, then renders the new panel.
 //! Every string of ours comes from `_locales`; texts from the site's policy arrive already in the
-//! visitor's language.
+//! visitor's language, and the engine's data (lifetimes, findings, reasons) is put into words by
+//! [`super::ui`].
+//!
+//! The first screen answers "what is this site doing, and what did Cookie Warden do": the site
+//! and where its declaration came from, one summary line (the same counts as the toolbar
+//! badge), the actions, and one row per category with its switch, its state in words and its
+//! counts. Everything else is folded and built when opened: a category's services, a service's
+//! cookies (each with "always keep" / "always delete on this site"), the undeclared cookies and
+//! findings, the recent activity, the visitor's rights.
 
 use super::dom::{self, El};
-use crate::audit::Finding;
+use super::ui::{
+    self, category_name, finding_text, fold, fold_parts, id_part, lifetime_words, reason_text,
+    state_words, switch,
+};
+use crate::activity::{Action, Event};
 use crate::domain::Site;
 use crate::policy::{CategoryId, Right};
-use crate::prefs::{Choice, ChoiceSource};
+use crate::prefs::{Choice, ChoiceSource, Pause, PauseLength};
 use crate::protocol::{Request, Response};
 use crate::view::{CategoryView, CookieRow, ServiceView, SiteView, Source, Status};
 use crate::web::browser::{self, from_js, message as t, send_message};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+
+/// A description longer than this is folded.
+const SHORT_DESCRIPTION: usize = 160;
+
+/// The element questions are asked in (switching Necessary off).
+const CONFIRM_SLOT: &str = "confirm-slot";
 
 /// Renders the popup for the tab named by `?tab=ID`, else the active tab.
 #[wasm_bindgen(js_name = renderPopup)]
@@ -86,7 +105,18 @@ async fn refresh(tab_id: i32) {
     } else {
         El::new("div").child(access_request(tab_id)).child(content)
     };
+    // Whatever had the focus is replaced: it goes back to the control of the same id.
+    let focused = dom::document()
+        .and_then(|d| d.active_element())
+        .map(|e| e.id())
+        .filter(|id| !id.is_empty());
     dom::mount("app", content);
+    if let Some(element) = focused
+        .and_then(|id| dom::document()?.get_element_by_id(&id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
     if let Some(body) = dom::document().and_then(|d| d.body()) {
         let _ = body.set_attribute("data-ready", "true");
     }
@@ -130,59 +160,31 @@ fn notice(text: &str) -> El {
     El::new("main").child(El::new("p").class("notice").text(text))
 }
 
-fn category_name(id: CategoryId) -> String {
-    t(
-        match id {
-            CategoryId::Necessary => "categoryNecessary",
-            CategoryId::Functional => "categoryFunctional",
-            CategoryId::Statistics => "categoryStatistics",
-            CategoryId::Marketing => "categoryMarketing",
-        },
-        &[],
-    )
-}
-
-fn source_badge(source: ChoiceSource) -> String {
-    t(
-        match source {
-            ChoiceSource::Default => "popupByDefault",
-            ChoiceSource::SiteCategory | ChoiceSource::SiteService => "popupOnThisSite",
-        },
-        &[],
-    )
-}
-
 fn panel(tab_id: i32, view: &SiteView, deleted: u32, blocked: u32) -> El {
     let site = view.site.clone();
     let guessing = matches!(view.source, Source::Guessing | Source::Invalid { .. });
-    El::new("main")
-        .child(header(view))
-        .child(
-            El::new("p")
-                .class("counters")
-                .attr("aria-live", "polite")
-                .text(&t(
-                    "popupCounters",
-                    &[&deleted.to_string(), &blocked.to_string()],
-                )),
-        )
-        .maybe(view.paused.then(|| {
-            El::new("p")
-                .class("paused")
-                .text(&t("popupPausedNote", &[]))
-        }))
-        .child(actions(tab_id, view))
+    let categories = El::new("div")
+        .class("categories")
+        .attr("role", "group")
+        .attr("aria-label", &t("popupCategoriesOn", &[site.as_str()]))
         .children(
             view.categories
                 .iter()
-                .map(|c| category(tab_id, &site, c, guessing)),
-        )
-        .child(other_cookies(view, guessing))
-        .child(rights(view))
+                .map(|c| category_row(tab_id, &site, c, guessing)),
+        );
+    El::new("main")
+        .child(header(view))
+        .child(summary(view, deleted, blocked))
+        .child(actions(tab_id, view))
+        .child(El::new("div").attr("id", CONFIRM_SLOT))
+        .child(categories)
+        .child(other_section(tab_id, view, guessing))
+        .child(activity_section(view))
+        .child(rights_section(view))
 }
 
 fn header(view: &SiteView) -> El {
-    let source = match &view.source {
+    let mut source = match &view.source {
         Source::Declared { url } => t("popupSourceDeclared", &[url]),
         Source::Tcf { url } => t("popupSourceTcf", &[url]),
         Source::ConsentPlatform { url, platform } => {
@@ -191,279 +193,429 @@ fn header(view: &SiteView) -> El {
         Source::Invalid { url } => t("popupSourceInvalid", &[url]),
         Source::Guessing => t("popupSourceGuessing", &[]),
     };
-    let mut head = El::new("header")
-        .child(El::new("h1").text(view.site.as_str()))
-        .child(El::new("p").class("source").text(&source));
     if let (Some(ago), false) = (
         view.read_seconds_ago,
         matches!(view.source, Source::Guessing),
     ) {
-        head = head.child(El::new("p").class("read").text(&t(
-            "popupReadAgo",
-            &[&crate::duration::in_words(ago.max(60) / 60 * 60)],
+        source = format!(
+            "{source} · {}",
+            t("popupReadAgo", &[&ui::seconds_words(ago.max(60) / 60 * 60)])
+        );
+    }
+    El::new("header")
+        .child(El::new("h1").text(view.site.as_str()))
+        .child(El::new("p").class("source").text(&source))
+}
+
+/// The site's totals in this browser session: deletions and blocked requests.
+fn site_totals(view: &SiteView) -> (u64, u64) {
+    let deleted = view
+        .categories
+        .iter()
+        .map(|c| u64::from(c.deleted))
+        .sum::<u64>()
+        + u64::from(view.deleted_other);
+    let blocked = view
+        .categories
+        .iter()
+        .map(|c| u64::from(c.blocked))
+        .sum::<u64>()
+        + u64::from(view.blocked_other);
+    (deleted, blocked)
+}
+
+fn pause_words(pause: Pause) -> String {
+    match pause {
+        Pause::Until(at) => t("popupPausedUntil", &[&clock(at)]),
+        Pause::UntilRestart => t("popupPausedUntilRestart", &[]),
+        Pause::Always => t("popupPausedAlways", &[]),
+    }
+}
+
+/// A time today as the visitor's locale writes it (`14:05`).
+fn clock(at: u64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at as f64 * 1000.0));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"2-digit".into());
+    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+    String::from(date.to_locale_time_string_with_options(&language(), &options))
+}
+
+/// One line: what happened here (the badge's numbers) and which categories are off.
+fn summary(view: &SiteView, deleted: u32, blocked: u32) -> El {
+    let text = match view.pause {
+        Some(pause) => pause_words(pause),
+        None => {
+            let counts = t(
+                "popupSummaryCounts",
+                &[&deleted.to_string(), &blocked.to_string()],
+            );
+            let off: Vec<String> = view
+                .categories
+                .iter()
+                .filter(|c| !c.choice.is_allow())
+                .map(|c| category_name(c.id))
+                .collect();
+            let state = match off.len() {
+                0 => t("popupSummaryAllAllowed", &[]),
+                1 => t("popupSummaryOffOne", &[&off[0]]),
+                _ => t("popupSummaryOffMany", &[&off.join(", ")]),
+            };
+            format!("{counts}; {state}")
+        }
+    };
+    let (site_deleted, site_blocked) = site_totals(view);
+    let mut line = El::new("div").class("summary-block").child(
+        El::new("p")
+            .class(if view.paused {
+                "summary paused"
+            } else {
+                "summary"
+            })
+            .attr("id", "summary")
+            .attr("aria-live", "polite")
+            .text(&text),
+    );
+    // Other tabs (or earlier visits in this browser session) did more on the site than this tab.
+    if (site_deleted, site_blocked) != (u64::from(deleted), u64::from(blocked)) {
+        line = line.child(El::new("p").class("site-totals").text(&t(
+            "popupSummarySite",
+            &[
+                view.site.as_str(),
+                &site_deleted.to_string(),
+                &site_blocked.to_string(),
+            ],
         )));
     }
-    if let Some(updated) = &view.updated {
-        head = head.child(
-            El::new("p")
-                .class("updated")
-                .text(&t("popupUpdated", &[updated])),
-        );
+    line
+}
+
+fn button(label: &str, accessible: Option<&str>, on_click: impl Fn() + 'static) -> El {
+    let mut b = El::new("button").attr("type", "button").text(label);
+    if let Some(name) = accessible {
+        b = b.attr("aria-label", name);
     }
-    if let Some(controller) = &view.controller {
-        head = head.child(
-            El::new("p")
-                .class("controller")
-                .text(&t("popupController", &[&controller.name])),
-        );
-    }
-    for f in &view.findings {
-        head = head.child(
-            El::new("p")
-                .class("finding")
-                .text(&finding_text(&f.finding)),
-        );
-    }
-    if !view.diagnostics.is_empty() {
-        let errors = matches!(view.source, Source::Invalid { .. });
-        let list = El::new("ul").children(view.diagnostics.iter().map(|d| {
-            El::new("li")
-                .child(El::new("code").text(d.place.as_str()))
-                .child(El::new("span").text(&format!(": {}", d.message)))
-        }));
-        head = head.child(
-            El::new("details")
-                .class(if errors {
-                    "diagnostics errors"
-                } else {
-                    "diagnostics"
-                })
-                .flag("open", errors)
-                .child(El::new("summary").text(&t(
-                    if errors {
-                        "popupPolicyErrors"
-                    } else {
-                        "popupPolicyWarnings"
-                    },
-                    &[&view.diagnostics.len().to_string()],
-                )))
-                .child(list),
-        );
-    }
-    head
+    b.on("click", move |_| on_click())
 }
 
 fn actions(tab_id: i32, view: &SiteView) -> El {
     let site = view.site.clone();
-    let (pause_key, paused) = if view.paused {
-        ("popupResume", false)
-    } else {
-        ("popupPause", true)
-    };
     let delete_site = site.clone();
-    let pause_site = site.clone();
     let refresh_site = site.clone();
     let mut row = El::new("div")
         .class("actions")
         .attr("role", "group")
         .attr("aria-label", &t("popupActions", &[site.as_str()]))
         .child(
-            El::new("button")
-                .attr("type", "button")
-                .text(&t("popupDeleteNow", &[]))
-                .on("click", move |_| {
-                    act(
-                        tab_id,
-                        Request::DeleteNow {
-                            site: delete_site.clone(),
-                        },
-                    )
-                }),
+            button(&t("popupDeleteNow", &[]), None, move || {
+                act(
+                    tab_id,
+                    Request::DeleteNow {
+                        site: delete_site.clone(),
+                    },
+                )
+            })
+            .attr("id", "action-delete"),
         )
         .child(
-            El::new("button")
-                .attr("type", "button")
-                .text(&t(pause_key, &[site.as_str()]))
-                .on("click", move |_| {
-                    act(
-                        tab_id,
-                        Request::SetPaused {
-                            site: pause_site.clone(),
-                            paused,
-                        },
-                    )
-                }),
-        )
-        .child(
-            El::new("button")
-                .attr("type", "button")
-                .text(&t("popupRefreshPolicy", &[]))
-                .on("click", move |_| {
-                    act(
-                        tab_id,
-                        Request::RefreshPolicy {
-                            site: refresh_site.clone(),
-                            tab_id: Some(tab_id),
-                            page_url: None,
-                        },
-                    )
-                }),
+            button(&t("popupRefreshPolicy", &[]), None, move || {
+                act(
+                    tab_id,
+                    Request::RefreshPolicy {
+                        site: refresh_site.clone(),
+                        tab_id: Some(tab_id),
+                        page_url: None,
+                    },
+                )
+            })
+            .attr("id", "action-refresh"),
         );
-    if let Some(url) = &view.policy_url {
+    if view.paused {
+        let resume_site = site.clone();
         row = row.child(
-            El::new("a")
-                .attr("href", url)
-                .attr("target", "_blank")
-                .attr("rel", "noopener noreferrer")
-                .text(&t("popupOpenPolicy", &[])),
+            button(&t("popupResume", &[site.as_str()]), None, move || {
+                act(
+                    tab_id,
+                    Request::SetPaused {
+                        site: resume_site.clone(),
+                        paused: false,
+                        length: None,
+                    },
+                )
+            })
+            .attr("id", "action-resume"),
         );
+        return row;
     }
-    row
-}
-
-/// A labelled checkbox switch: checked means allowed.
-fn switch(id: &str, label: &str, allowed: bool, on_change: impl Fn(bool) + 'static) -> El {
-    El::new("label")
-        .class("switch")
-        .attr("for", id)
-        .child(
-            El::new("input")
-                .attr("type", "checkbox")
-                .attr("role", "switch")
-                .attr("id", id)
-                .check(allowed)
-                .on("change", move |event| {
-                    let checked = event
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|e| El::checked(&e));
-                    on_change(checked);
-                }),
-        )
-        .child(El::new("span").class("switch-text").text(label))
-}
-
-fn id_safe(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect()
-}
-
-fn category(tab_id: i32, site: &Site, category: &CategoryView, guessing: bool) -> El {
-    let label = if guessing {
-        category_name(category.id)
-    } else {
-        category.label.clone()
-    };
-    let allowed = category.choice == Choice::Allow;
-    let id = format!("cat-{}", category.id.id());
-    let change_site = site.clone();
-    let category_id = category.id;
-    let reset_site = site.clone();
-    let state = t(
-        if allowed {
-            "popupAllowed"
-        } else {
-            "popupDenied"
+    let menu_site = site.clone();
+    row.child(fold(
+        "action-pause",
+        El::new("span").text(&t("popupTrust", &[])),
+        move || {
+            let choices = [
+                (PauseLength::Hour, "popupTrustHour", "popupTrustHourName"),
+                (
+                    PauseLength::UntilRestart,
+                    "popupTrustSession",
+                    "popupTrustSessionName",
+                ),
+                (
+                    PauseLength::Always,
+                    "popupTrustAlways",
+                    "popupTrustAlwaysName",
+                ),
+            ];
+            El::new("div")
+                .class("menu")
+                .children(choices.map(|(length, key, name)| {
+                    let site = menu_site.clone();
+                    button(
+                        &t(key, &[]),
+                        Some(&t(name, &[menu_site.as_str()])),
+                        move || {
+                            act(
+                                tab_id,
+                                Request::SetPaused {
+                                    site: site.clone(),
+                                    paused: true,
+                                    length: Some(length),
+                                },
+                            )
+                        },
+                    )
+                }))
         },
-        &[],
-    );
-    let mut section = El::new("section")
-        .class("category")
-        .attr("aria-labelledby", &format!("{id}-title"));
-    section = section.child(
-        El::new("div")
-            .class("category-head")
-            .child(
-                El::new("h2")
-                    .attr("id", &format!("{id}-title"))
-                    .text(&label),
-            )
-            .child(switch(
-                &id,
-                &t("popupAllowCategory", &[&label, site.as_str()]),
-                allowed,
-                move |on| {
-                    act(
-                        tab_id,
-                        Request::SetCategory {
-                            site: change_site.clone(),
-                            category: category_id,
-                            choice: Some(Choice::from_allowed(on)),
-                        },
-                    )
-                },
-            ))
-            .child(
-                El::new("span")
-                    .class("badge")
-                    .text(&format!("{state} · {}", source_badge(category.source))),
-            ),
-    );
-    if category.source != ChoiceSource::Default {
-        section = section.child(
-            El::new("button")
-                .attr("type", "button")
-                .class("link")
-                .text(&t("popupUseDefault", &[&label]))
-                .on("click", move |_| {
-                    act(
-                        tab_id,
-                        Request::SetCategory {
-                            site: reset_site.clone(),
-                            category: category_id,
-                            choice: None,
-                        },
-                    )
-                }),
+    ))
+}
+
+/// A Necessary switch turned off asks first, saying what it breaks.
+fn guarded(
+    switch_id: String,
+    category: CategoryId,
+    site: &Site,
+    apply: impl Fn(bool) + 'static,
+) -> impl Fn(bool) + 'static {
+    let site_name = site.to_string();
+    let apply = Rc::new(apply);
+    move |on| {
+        if on || category != CategoryId::Necessary {
+            apply(on);
+            return;
+        }
+        let apply = apply.clone();
+        let id = switch_id.clone();
+        ui::confirm(
+            CONFIRM_SLOT,
+            &ui::necessary_warning(Some(&site_name)),
+            &t("necessaryOffYes", &[]),
+            &t("necessaryOffNo", &[]),
+            move |yes| {
+                if yes {
+                    apply(false);
+                } else {
+                    ui::set_switch(&id, true);
+                }
+            },
         );
     }
-    if let Some(description) = &category.description {
-        section = section.child(El::new("p").class("description").text(description));
+}
+
+fn counts_words(stored: u32, deleted: u32, blocked: u32) -> String {
+    t(
+        "popupCategoryCounts",
+        &[
+            &stored.to_string(),
+            &deleted.to_string(),
+            &blocked.to_string(),
+        ],
+    )
+}
+
+fn category_row(tab_id: i32, site: &Site, category: &CategoryView, guessing: bool) -> El {
+    let name = category_name(category.id);
+    let allowed = category.choice == Choice::Allow;
+    let key = category.id.id();
+    let switch_id = format!("cat-{key}");
+    let category_id = category.id;
+    let change_site = site.clone();
+    let toggle = guarded(switch_id.clone(), category_id, site, move |on| {
+        act(
+            tab_id,
+            Request::SetCategory {
+                site: change_site.clone(),
+                category: category_id,
+                choice: Some(Choice::from_allowed(on)),
+            },
+        )
+    });
+    let head = El::new("span")
+        .child(El::new("span").class("category-name").text(&name))
+        .child(El::new("span").class("counts").text(&counts_words(
+            category.stored,
+            category.deleted,
+            category.blocked,
+        )));
+    let detail_site = site.clone();
+    let detail = category.clone();
+    let (toggle_button, body) = fold_parts(&format!("fold-cat-{key}"), head, move || {
+        category_detail(tab_id, &detail_site, &detail, guessing)
+    });
+    let row = El::new("div")
+        .class("row")
+        .child(El::new("h2").class("row-title").child(toggle_button))
+        .child(
+            El::new("span")
+                .class("state")
+                .text(&state_words(category.choice, Some(category.source))),
+        )
+        .child(switch(
+            &switch_id,
+            &t("popupAllowCategory", &[&name, site.as_str()]),
+            allowed,
+            toggle,
+        ));
+    El::new("section")
+        .class(if allowed {
+            "category allowed"
+        } else {
+            "category denied"
+        })
+        .attr("data-category", key)
+        .child(row)
+        .child(body)
+}
+
+fn description(text: &str, id: &str) -> El {
+    if text.chars().count() <= SHORT_DESCRIPTION {
+        return El::new("p").class("description").text(text);
     }
-    let shown_in = category.id;
-    section.children(
-        category
-            .services
-            .iter()
-            .map(|s| service(tab_id, site, shown_in, s)),
+    let text = text.to_owned();
+    fold(
+        id,
+        El::new("span").text(&t("popupMoreAbout", &[])),
+        move || El::new("p").class("description").text(&text),
+    )
+}
+
+fn category_detail(tab_id: i32, site: &Site, category: &CategoryView, guessing: bool) -> El {
+    let key = category.id.id();
+    let mut block = El::new("div").class("detail");
+    let name = category_name(category.id);
+    if let Some(label) = category.declared_label.as_ref().filter(|l| **l != name) {
+        block = block.child(
+            El::new("p")
+                .class("site-label")
+                .text(&t("popupSiteCallsIt", &[label])),
+        );
+    }
+    if let Some(text) = &category.description {
+        block = block.child(description(text, &format!("desc-cat-{key}")));
+    }
+    if category.id == CategoryId::Necessary {
+        block = block.child(
+            El::new("p")
+                .class("help")
+                .text(&t("popupNecessaryNote", &[])),
+        );
+    }
+    if category.source != ChoiceSource::Default {
+        let reset_site = site.clone();
+        let category_id = category.id;
+        block = block.child(
+            button(&t("popupUseDefault", &[&name]), None, move || {
+                act(
+                    tab_id,
+                    Request::SetCategory {
+                        site: reset_site.clone(),
+                        category: category_id,
+                        choice: None,
+                    },
+                )
+            })
+            .class("link"),
+        );
+    }
+    if category.services.is_empty() {
+        let key = if guessing {
+            "popupNoServicesGuessing"
+        } else {
+            "popupNoServices"
+        };
+        return block.child(El::new("p").class("help").text(&t(key, &[])));
+    }
+    block.child(
+        El::new("ul").class("services").children(
+            category
+                .services
+                .iter()
+                .map(|s| El::new("li").child(service(tab_id, site, category.id, s))),
+        ),
     )
 }
 
 fn service(tab_id: i32, site: &Site, shown_in: CategoryId, service: &ServiceView) -> El {
     let allowed = service.choice == Choice::Allow;
-    let id = format!("svc-{}", id_safe(&service.id));
+    let key = id_part(&service.id);
+    let switch_id = format!("svc-{key}");
     let change_site = site.clone();
     let service_id = service.id.clone();
-    let mut title = service.name.clone();
-    if let Some(provider) = &service.provider {
-        title = t("popupServiceBy", &[&service.name, provider]);
-    }
-    let mut block = El::new("div")
-        .class("service")
-        .child(El::new("h3").text(&title))
-        .child(switch(
-            &id,
-            &t("popupAllowService", &[&service.name, site.as_str()]),
-            allowed,
-            move |on| {
-                act(
-                    tab_id,
-                    Request::SetService {
-                        site: change_site.clone(),
-                        service: service_id.clone(),
-                        choice: Some(Choice::from_allowed(on)),
-                    },
-                )
+    let title = match &service.provider {
+        Some(provider) => t("popupServiceBy", &[&service.name, provider]),
+        None => service.name.clone(),
+    };
+    let toggle = guarded(switch_id.clone(), shown_in, site, move |on| {
+        act(
+            tab_id,
+            Request::SetService {
+                site: change_site.clone(),
+                service: service_id.clone(),
+                choice: Some(Choice::from_allowed(on)),
             },
-        ))
+        )
+    });
+    let stored = service
+        .cookies
+        .iter()
+        .filter(|r| matches!(r.status, Status::Kept | Status::Deleting))
+        .count();
+    let head = El::new("span")
+        .child(El::new("span").class("service-name").text(&title))
+        .child(El::new("span").class("counts").text(&t(
+            "popupServiceCounts",
+            &[&service.cookies.len().to_string(), &stored.to_string()],
+        )));
+    let detail_site = site.clone();
+    let detail = service.clone();
+    let (toggle_button, body) = fold_parts(&format!("fold-svc-{key}"), head, move || {
+        service_detail(tab_id, &detail_site, shown_in, &detail)
+    });
+    El::new("div")
+        .class("service")
+        .attr("data-service", &service.id)
         .child(
-            El::new("span")
-                .class("badge")
-                .text(&source_badge(service.source)),
-        );
-    if let Some(description) = &service.description {
-        block = block.child(El::new("p").class("description").text(description));
+            El::new("div")
+                .class("row")
+                .child(El::new("h3").class("row-title").child(toggle_button))
+                .child(
+                    El::new("span")
+                        .class("state")
+                        .text(&state_words(service.choice, Some(service.source))),
+                )
+                .child(switch(
+                    &switch_id,
+                    &t("popupAllowService", &[&service.name, site.as_str()]),
+                    allowed,
+                    toggle,
+                )),
+        )
+        .child(body)
+}
+
+fn service_detail(tab_id: i32, site: &Site, shown_in: CategoryId, service: &ServiceView) -> El {
+    let key = id_part(&service.id);
+    let mut block = El::new("div").class("detail");
+    if let Some(text) = &service.description {
+        block = block.child(description(text, &format!("desc-svc-{key}")));
     }
     if let Some(url) = &service.privacy_policy {
         block = block.child(
@@ -492,14 +644,16 @@ fn service(tab_id: i32, site: &Site, shown_in: CategoryId, service: &ServiceView
                 .text(&t("popupBlocks", &[&service.blocked_domains.join(", ")])),
         );
     }
-    if !service.cookies.is_empty() {
-        block = block.child(cookie_list(
-            &service.cookies,
-            &t("popupCookiesOf", &[&service.name]),
-            false,
-        ));
+    if service.cookies.is_empty() {
+        return block.child(El::new("p").class("help").text(&t("popupNoCookies", &[])));
     }
-    block
+    block.child(cookie_list(
+        tab_id,
+        site,
+        &service.cookies,
+        &t("popupCookiesOf", &[&service.name]),
+        false,
+    ))
 }
 
 fn status_text(row: &CookieRow) -> String {
@@ -512,7 +666,88 @@ fn status_text(row: &CookieRow) -> String {
     }
 }
 
-fn cookie_list(rows: &[CookieRow], label: &str, show_category: bool) -> El {
+/// Whether a row names one real cookie (not a pattern, not web storage), so that a choice for
+/// that name can be offered.
+fn choosable(row: &CookieRow) -> bool {
+    row.status != Status::NotChecked && !row.name.contains('*') && !row.name.is_empty()
+}
+
+/// "Always keep" and "always delete" for one cookie on this site, or the choice made and a way
+/// back.
+fn cookie_choice(tab_id: i32, site: &Site, row: &CookieRow) -> El {
+    let send = move |site: Site, name: String, choice: Option<Choice>| {
+        move || {
+            act(
+                tab_id,
+                Request::SetCookieChoice {
+                    site: site.clone(),
+                    name: name.clone(),
+                    choice,
+                },
+            )
+        }
+    };
+    let name = row.name.clone();
+    let key = format!("{}-{}", id_part(site.as_str()), id_part(&name));
+    let mut block = El::new("div")
+        .class("cookie-choice")
+        .attr("role", "group")
+        .attr(
+            "aria-label",
+            &t("popupCookieChoiceGroup", &[&name, site.as_str()]),
+        );
+    match row.choice {
+        Some(choice) => {
+            block = block
+                .child(El::new("span").class("chosen").text(&t(
+                    if choice.is_allow() {
+                        "popupAlwaysKept"
+                    } else {
+                        "popupAlwaysDeleted"
+                    },
+                    &[],
+                )))
+                .child(
+                    button(
+                        &t("popupCookieChoiceUndo", &[]),
+                        Some(&t("popupCookieChoiceUndoName", &[&name, site.as_str()])),
+                        send(site.clone(), name.clone(), None),
+                    )
+                    .class("link")
+                    .attr("id", &format!("undo-{key}")),
+                );
+        }
+        None => {
+            for (choice, text, accessible, id) in [
+                (
+                    Choice::Allow,
+                    "popupAlwaysKeep",
+                    "popupAlwaysKeepName",
+                    "keep",
+                ),
+                (
+                    Choice::Deny,
+                    "popupAlwaysDelete",
+                    "popupAlwaysDeleteName",
+                    "delete",
+                ),
+            ] {
+                block = block.child(
+                    button(
+                        &t(text, &[]),
+                        Some(&t(accessible, &[&name, site.as_str()])),
+                        send(site.clone(), name.clone(), Some(choice)),
+                    )
+                    .class("secondary")
+                    .attr("id", &format!("{id}-{key}")),
+                );
+            }
+        }
+    }
+    block
+}
+
+fn cookie_list(tab_id: i32, site: &Site, rows: &[CookieRow], label: &str, show_kind: bool) -> El {
     El::new("ul")
         .class("cookies")
         .attr("aria-label", label)
@@ -527,7 +762,7 @@ fn cookie_list(rows: &[CookieRow], label: &str, show_category: bool) -> El {
                     .child(El::new("code").class("cookie-name").text(&row.name))
                     .child(El::new("span").class(&status_class).text(&status_text(row))),
             );
-            if show_category {
+            if show_kind {
                 let category = row
                     .category
                     .map(category_name)
@@ -547,20 +782,29 @@ fn cookie_list(rows: &[CookieRow], label: &str, show_category: bool) -> El {
             if let Some(purpose) = &row.purpose {
                 item = item.child(El::new("p").class("purpose").text(purpose));
             }
-            let declared = row.declared_expiry.as_deref().unwrap_or("—");
-            // A guess from the known-cookie table is what such a cookie usually lasts, not a declaration.
+            let declared = row
+                .declared_expiry
+                .map_or_else(|| "—".to_owned(), lifetime_words);
+            // A guess from the known-cookie table is what such a cookie usually lasts, not a
+            // declaration.
             let mut times = t(
                 if row.inferred {
                     "popupUsualExpiry"
                 } else {
                     "popupDeclaredExpiry"
                 },
-                &[declared],
+                &[&declared],
             );
-            if let Some(actual) = &row.actual_expiry {
-                times = format!("{times} · {}", t("popupActualExpiry", &[actual]));
+            if let Some(actual) = row.actual_expiry {
+                times = format!(
+                    "{times} · {}",
+                    t("popupActualExpiry", &[&lifetime_words(actual)])
+                );
             }
             item = item.child(El::new("p").class("expiry").text(&times));
+            if let Some(reason) = &row.reason {
+                item = item.child(El::new("p").class("reason").text(&reason_text(reason)));
+            }
             for f in &row.findings {
                 item = item.child(
                     El::new("p")
@@ -568,11 +812,20 @@ fn cookie_list(rows: &[CookieRow], label: &str, show_category: bool) -> El {
                         .text(&finding_text(&f.finding)),
                 );
             }
+            if choosable(row) {
+                item = item.child(cookie_choice(tab_id, site, row));
+            }
             item
         }))
 }
 
-fn other_cookies(view: &SiteView, guessing: bool) -> El {
+fn count_head(title: &str, count: usize) -> El {
+    El::new("span")
+        .child(El::new("span").class("fold-title").text(title))
+        .child(El::new("span").class("count").text(&format!(" ({count})")))
+}
+
+fn other_section(tab_id: i32, view: &SiteView, guessing: bool) -> El {
     let title = t(
         if guessing {
             "popupInferredTitle"
@@ -581,29 +834,111 @@ fn other_cookies(view: &SiteView, guessing: bool) -> El {
         },
         &[],
     );
-    let mut section = El::new("section")
-        .class("other")
-        .attr("aria-labelledby", "other-title")
-        .child(El::new("h2").attr("id", "other-title").text(&title));
+    let count = view.other_cookies.len() + view.findings.len() + view.diagnostics.len();
+    let detail = view.clone();
+    let list_title = title.clone();
+    El::new("section").class("other").child(fold(
+        "fold-other",
+        count_head(&title, count),
+        move || other_detail(tab_id, &detail, guessing, &list_title),
+    ))
+}
+
+fn other_detail(tab_id: i32, view: &SiteView, guessing: bool, title: &str) -> El {
+    let mut block = El::new("div").class("detail");
     if guessing {
-        section = section.child(
+        block = block.child(
             El::new("p")
                 .class("description")
                 .text(&t("popupGuessingNote", &[])),
         );
     }
-    section = if view.other_cookies.is_empty() {
-        section.child(El::new("p").text(&t("popupNoOtherCookies", &[])))
+    for f in &view.findings {
+        block = block.child(
+            El::new("p")
+                .class("finding")
+                .text(&finding_text(&f.finding)),
+        );
+    }
+    if !view.diagnostics.is_empty() {
+        let errors = matches!(view.source, Source::Invalid { .. });
+        block = block
+            .child(El::new("p").class("diagnostics-title").text(&t(
+                if errors {
+                    "popupPolicyErrors"
+                } else {
+                    "popupPolicyWarnings"
+                },
+                &[&view.diagnostics.len().to_string()],
+            )))
+            .child(
+                El::new("ul")
+                    .class(if errors {
+                        "diagnostics errors"
+                    } else {
+                        "diagnostics"
+                    })
+                    .children(view.diagnostics.iter().map(|d| {
+                        El::new("li")
+                            .child(El::new("code").text(d.place.as_str()))
+                            .child(El::new("span").text(&format!(": {}", d.message)))
+                    })),
+            );
+    }
+    block = if view.other_cookies.is_empty() {
+        block.child(El::new("p").text(&t("popupNoOtherCookies", &[])))
     } else {
-        section.child(cookie_list(&view.other_cookies, &title, true))
+        block.child(cookie_list(
+            tab_id,
+            &view.site,
+            &view.other_cookies,
+            title,
+            true,
+        ))
     };
     if view.other_deletions > 0 {
-        section = section.child(El::new("p").class("other-deletions").text(&t(
+        block = block.child(El::new("p").class("other-deletions").text(&t(
             "popupOtherDeletions",
             &[&view.other_deletions.to_string()],
         )));
     }
-    section
+    block
+}
+
+fn event_text(event: &Event) -> String {
+    match &event.action {
+        Action::Deleted { reason } => t("activityDeleted", &[&event.subject, &reason_text(reason)]),
+        Action::Blocked { service } => {
+            let what = match (event.category, service) {
+                (Some(category), Some(service)) => {
+                    t("activityService", &[&category_name(category), service])
+                }
+                (Some(category), None) => category_name(category),
+                (None, _) => t("activityUnknown", &[]),
+            };
+            t("activityBlocked", &[&event.subject, &what])
+        }
+    }
+}
+
+fn activity_section(view: &SiteView) -> El {
+    let events = view.activity.clone();
+    El::new("section").class("activity").child(fold(
+        "fold-activity",
+        count_head(&t("popupActivityTitle", &[]), events.len()),
+        move || {
+            if events.is_empty() {
+                return El::new("p").text(&t("popupActivityNone", &[]));
+            }
+            El::new("ol")
+                .class("events")
+                .children(events.iter().map(|event| {
+                    El::new("li")
+                        .child(El::new("time").class("at").text(&clock(event.at)))
+                        .child(El::new("span").text(&format!(" {}", event_text(event))))
+                }))
+        },
+    ))
 }
 
 fn right_name(right: Right) -> String {
@@ -622,15 +957,33 @@ fn right_name(right: Right) -> String {
     )
 }
 
-fn rights(view: &SiteView) -> El {
-    let mut section = El::new("section")
-        .class("rights")
-        .attr("aria-labelledby", "rights-title")
-        .child(
-            El::new("h2")
-                .attr("id", "rights-title")
-                .text(&t("popupRightsTitle", &[])),
+fn rights_section(view: &SiteView) -> El {
+    let detail = view.clone();
+    El::new("section").class("rights").child(fold(
+        "fold-rights",
+        El::new("span").text(&t("popupRightsTitle", &[])),
+        move || rights_detail(&detail),
+    ))
+}
+
+fn rights_detail(view: &SiteView) -> El {
+    let mut section = El::new("div").class("detail");
+    if let Some(url) = &view.policy_url {
+        section = section.child(
+            El::new("a")
+                .attr("href", url)
+                .attr("target", "_blank")
+                .attr("rel", "noopener noreferrer")
+                .text(&t("popupOpenPolicy", &[])),
         );
+    }
+    if let Some(updated) = &view.updated {
+        section = section.child(
+            El::new("p")
+                .class("updated")
+                .text(&t("popupUpdated", &[updated])),
+        );
+    }
     if view.rights.is_empty() {
         section = section.child(El::new("p").text(&t("popupNoRights", &[])));
     } else {
@@ -645,6 +998,11 @@ fn rights(view: &SiteView) -> El {
     let Some(controller) = &view.controller else {
         return section;
     };
+    section = section.child(
+        El::new("p")
+            .class("controller")
+            .text(&t("popupController", &[&controller.name])),
+    );
     let contact: Vec<&str> = [
         Some(controller.name.as_str()),
         controller.address.as_deref(),
@@ -694,56 +1052,4 @@ fn rights(view: &SiteView) -> El {
         }
     }
     section
-}
-
-fn finding_text(finding: &Finding) -> String {
-    match finding {
-        Finding::Undeclared {
-            cookie,
-            known_as: None,
-        } => t("findingUndeclared", &[cookie]),
-        Finding::Undeclared {
-            cookie,
-            known_as: Some(k),
-        } => t(
-            "findingUndeclaredKnown",
-            &[cookie, &category_name(k.category), &k.platform],
-        ),
-        Finding::LivesLonger {
-            cookie,
-            declared_seconds,
-            actual_seconds,
-        } => t(
-            "findingLivesLonger",
-            &[
-                cookie,
-                &crate::duration::in_words(*actual_seconds),
-                &crate::duration::in_words(*declared_seconds),
-            ],
-        ),
-        Finding::SessionDeclaredPersistent {
-            cookie,
-            actual_seconds,
-        } => t(
-            "findingSessionPersistent",
-            &[cookie, &crate::duration::in_words(*actual_seconds)],
-        ),
-        Finding::CategoryMismatch {
-            cookie,
-            declared,
-            known_as,
-        } => t(
-            "findingCategoryMismatch",
-            &[
-                cookie,
-                &category_name(*declared),
-                &category_name(known_as.category),
-                &known_as.platform,
-            ],
-        ),
-        Finding::PolicyStale { updated, months } => t(
-            "findingPolicyStale",
-            &[&updated.to_string(), &months.to_string()],
-        ),
-    }
 }

@@ -40,28 +40,59 @@ pub(super) fn repairs_notice(repairs: &[String]) -> Option<El> {
     )
 }
 
+/// Where the question about switching Necessary off by default is asked.
+const DEFAULTS_CONFIRM: &str = "defaults-confirm";
+
 pub(super) fn defaults_section(prefs: &Preferences) -> El {
+    let allowed = ui::state_words(Choice::Allow, None);
+    let denied = ui::state_words(Choice::Deny, None);
     section("defaults-title", &t("optionsDefaultsTitle", &[]))
         .child(
             El::new("p")
                 .class("intro")
                 .text(&t("optionsDefaultsIntro", &[])),
         )
+        .child(El::new("div").attr("id", DEFAULTS_CONFIRM))
         .children(CategoryId::ALL.into_iter().map(|category| {
             let name = category_name(category);
-            checkbox(
-                &format!("default-{}", category.id()),
-                &t("optionsDefaultAllowed", &[&name]),
+            let id = format!("default-{}", category.id());
+            let switch_id = id.clone();
+            let set = move |on: bool| {
+                change(
+                    Request::SetDefault {
+                        category,
+                        choice: Choice::from_allowed(on),
+                    },
+                    None,
+                )
+            };
+            setting(
+                &id,
+                &t("optionsDefaultSwitch", &[&name]),
+                (&allowed, &denied),
                 Some(&category_help(category)),
                 prefs.default_for(category).is_allow(),
                 move |on| {
-                    change(
-                        Request::SetDefault {
-                            category,
-                            choice: Choice::from_allowed(on),
+                    if on || category != CategoryId::Necessary {
+                        set(on);
+                        return;
+                    }
+                    // Necessary cookies keep sign-ins and carts: switching them off everywhere
+                    // is asked first.
+                    let id = switch_id.clone();
+                    ui::confirm(
+                        DEFAULTS_CONFIRM,
+                        &ui::necessary_warning(None),
+                        &t("necessaryOffYes", &[]),
+                        &t("necessaryOffNo", &[]),
+                        move |yes| {
+                            if yes {
+                                set(false);
+                            } else {
+                                ui::set_switch(&id, true);
+                            }
                         },
-                        None,
-                    )
+                    );
                 },
             )
         }))
@@ -123,9 +154,11 @@ pub(super) fn undeclared_section(prefs: &Preferences) -> El {
 }
 
 pub(super) fn no_policy_section(prefs: &Preferences) -> El {
-    section("no-policy-title", &t("optionsNoPolicyTitle", &[])).child(checkbox(
+    let (on, off) = on_off();
+    section("no-policy-title", &t("optionsNoPolicyTitle", &[])).child(setting(
         "act-without-policy",
         &t("optionsNoPolicyLabel", &[]),
+        (&on, &off),
         Some(&t("optionsNoPolicyHelp", &[])),
         prefs.act_without_policy,
         |on| change(Request::SetActWithoutPolicy { on }, None),
@@ -133,9 +166,11 @@ pub(super) fn no_policy_section(prefs: &Preferences) -> El {
 }
 
 pub(super) fn trust_section(prefs: &Preferences) -> El {
-    section("trust-title", &t("optionsTrustTitle", &[])).child(checkbox(
+    let (on, off) = on_off();
+    section("trust-title", &t("optionsTrustTitle", &[])).child(setting(
         "trust-site-categories",
         &t("optionsTrustLabel", &[]),
+        (&on, &off),
         Some(&t("optionsTrustHelp", &[])),
         prefs.trust_site_categories,
         |on| change(Request::SetTrustSiteCategories { on }, None),
@@ -143,9 +178,11 @@ pub(super) fn trust_section(prefs: &Preferences) -> El {
 }
 
 pub(super) fn gpc_section(prefs: &Preferences) -> El {
-    section("gpc-title", &t("optionsGpcTitle", &[])).child(checkbox(
+    let (on, off) = on_off();
+    section("gpc-title", &t("optionsGpcTitle", &[])).child(setting(
         "global-privacy-control",
         &t("optionsGpcLabel", &[]),
+        (&on, &off),
         Some(&t("optionsGpcHelp", &[])),
         prefs.global_privacy_control,
         |on| change(Request::SetGlobalPrivacyControl { on }, None),

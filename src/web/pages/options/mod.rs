@@ -17,9 +17,10 @@
 //! (export, import, reset), [`about`].
 
 use super::dom::{self, El};
+use super::ui::{self, id_part};
 use crate::domain::Site;
 use crate::policy::CategoryId;
-use crate::prefs::{Choice, Preferences, SiteChoices, UndeclaredAction, PREFS_VERSION};
+use crate::prefs::{Choice, Pause, Preferences, SiteChoices, UndeclaredAction, PREFS_VERSION};
 use crate::protocol::{Request, Response};
 use crate::settings;
 use crate::web::browser::{self, from_js, message as t, send_message};
@@ -217,7 +218,7 @@ async fn send_preferences(preferences: Value) -> Result<(), String> {
 fn change(request: Request, done: Option<String>) {
     with_page(|p| {
         if let Some(prefs) = p.prefs.as_mut() {
-            request.apply_to(prefs);
+            request.apply_to(prefs, browser::now());
         }
     });
     act(async move {
@@ -296,18 +297,6 @@ fn render() {
 
 /// An element id part made of `text`: letters, digits, `.` and `-` are kept, anything else
 /// becomes `_XX_` (hex), so different texts give different ids.
-fn id_part(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-            out.push(c);
-        } else {
-            out.push_str(&format!("_{:x}_", u32::from(c)));
-        }
-    }
-    out
-}
-
 fn target_element(event: &Event) -> Option<Element> {
     event.target()?.dyn_into::<Element>().ok()
 }
@@ -319,34 +308,49 @@ fn section(id: &str, title: &str) -> El {
         .child(El::new("h2").attr("id", id).text(title))
 }
 
-/// A checkbox with its label and, when given, a description read with it.
-fn checkbox(
+/// A setting: what it controls (`label`, also the switch's accessible name), the switch, its
+/// state in words beside it (`words` for on and off), and help under it.
+fn setting(
     id: &str,
     label: &str,
+    words: (&str, &str),
     help: Option<&str>,
     on: bool,
     change: impl Fn(bool) + 'static,
 ) -> El {
     let help_id = format!("{id}-help");
-    let mut input = El::new("input")
-        .attr("type", "checkbox")
-        .attr("id", id)
-        .check(on)
-        .on("change", move |event| {
-            change(target_element(event).is_some_and(|e| El::checked(&e)));
-        });
+    let label_id = format!("{id}-label");
+    let mut control = ui::switch(id, label, on, change)
+        .attr("aria-labelledby", &label_id)
+        .attr("aria-describedby", &format!("{id}-state"));
     if help.is_some() {
-        input = input.attr("aria-describedby", &help_id);
+        control = control.attr("aria-describedby", &format!("{id}-state {help_id}"));
     }
     El::new("div")
-        .class("field")
+        .class("field setting")
         .child(
             El::new("div")
-                .class("check")
-                .child(input)
-                .child(El::new("label").attr("for", id).text(label)),
+                .class("setting-row")
+                .child(
+                    El::new("span")
+                        .class("setting-label")
+                        .attr("id", &label_id)
+                        .text(label),
+                )
+                .child(
+                    El::new("span")
+                        .class("state")
+                        .attr("id", &format!("{id}-state"))
+                        .text(if on { words.0 } else { words.1 }),
+                )
+                .child(control),
         )
         .maybe(help.map(|h| El::new("p").class("help").attr("id", &help_id).text(h)))
+}
+
+/// The words beside an on/off setting.
+fn on_off() -> (String, String) {
+    (t("stateOn", &[]), t("stateOff", &[]))
 }
 
 #[cfg(test)]

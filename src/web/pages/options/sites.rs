@@ -173,14 +173,21 @@ pub(super) fn site_item(site: &Site, choices: &SiteChoices) -> El {
         .attr("data-site", &name)
         .attr("aria-labelledby", &title_id)
         .child(El::new("h3").attr("id", &title_id).text(&name));
-    if choices.paused {
-        item = item.child(
-            El::new("p")
-                .class("paused")
-                .text(&t("optionsSitePaused", &[])),
-        );
+    if let Some(pause) = choices.pause() {
+        let words = match pause {
+            Pause::Always => t("optionsSitePaused", &[]),
+            Pause::UntilRestart => t("optionsSitePausedUntilRestart", &[]),
+            Pause::Until(at) => {
+                let date = js_sys::Date::new(&JsValue::from_f64(at as f64 * 1000.0));
+                t(
+                    "optionsSitePausedUntil",
+                    &[&String::from(date.to_locale_time_string("default"))],
+                )
+            }
+        };
+        item = item.child(El::new("p").class("paused").text(&words));
     }
-    if choices.categories.is_empty() && choices.services.is_empty() {
+    if choices.categories.is_empty() && choices.services.is_empty() && choices.cookies.is_empty() {
         item = item.child(
             El::new("p")
                 .class("help")
@@ -227,7 +234,10 @@ pub(super) fn site_item(site: &Site, choices: &SiteChoices) -> El {
             },
         ));
     }
-    let paused = choices.paused;
+    if !choices.cookies.is_empty() {
+        item = item.child(cookie_choices(site, &key, &choices.cookies));
+    }
+    let paused = choices.pause().is_some();
     let pause_id = format!("{key}-pause");
     let pause_site = site.clone();
     let pause_focus = pause_id.clone();
@@ -265,6 +275,7 @@ pub(super) fn site_item(site: &Site, choices: &SiteChoices) -> El {
                             Request::SetPaused {
                                 site: pause_site.clone(),
                                 paused: !paused,
+                                length: None,
                             },
                             None,
                         )
@@ -287,4 +298,62 @@ pub(super) fn site_item(site: &Site, choices: &SiteChoices) -> El {
                     }),
             ),
     )
+}
+
+/// The cookies the visitor always keeps or always deletes on a site, each removable.
+fn cookie_choices(
+    site: &Site,
+    key: &str,
+    cookies: &std::collections::BTreeMap<String, Choice>,
+) -> El {
+    let list_id = format!("{key}-cookies");
+    El::new("div")
+        .class("cookie-choices")
+        .child(
+            El::new("h4")
+                .attr("id", &format!("{list_id}-title"))
+                .text(&t("optionsCookieChoicesTitle", &[])),
+        )
+        .child(
+            El::new("ul")
+                .attr("aria-labelledby", &format!("{list_id}-title"))
+                .children(cookies.iter().map(|(name, choice)| {
+                    let site_name = site.clone();
+                    let cookie = name.clone();
+                    let focus_to = format!("{key}-forget");
+                    El::new("li")
+                        .class("cookie-choice")
+                        .child(El::new("code").text(name))
+                        .child(El::new("span").class("state").text(&t(
+                            if choice.is_allow() {
+                                "popupAlwaysKept"
+                            } else {
+                                "popupAlwaysDeleted"
+                            },
+                            &[],
+                        )))
+                        .child(
+                            El::new("button")
+                                .attr("type", "button")
+                                .class("secondary")
+                                .attr("id", &format!("{list_id}-{}", id_part(name)))
+                                .attr(
+                                    "aria-label",
+                                    &t("popupCookieChoiceUndoName", &[name, site.as_str()]),
+                                )
+                                .text(&t("optionsRemove", &[]))
+                                .on("click", move |_| {
+                                    focus_after(&focus_to);
+                                    change(
+                                        Request::SetCookieChoice {
+                                            site: site_name.clone(),
+                                            name: cookie.clone(),
+                                            choice: None,
+                                        },
+                                        None,
+                                    )
+                                }),
+                        )
+                })),
+        )
 }
