@@ -202,16 +202,19 @@ fn the_panel_lists_declared_cookies_with_purpose_expiry_and_status() {
         .iter()
         .any(|f| matches!(f.finding, Finding::PolicyStale { .. })));
 
+    // Every category has its row (the seed declares nothing necessary: its row has no services).
     let ids: Vec<CategoryId> = view.categories.iter().map(|c| c.id).collect();
+    assert!(view.categories[0].services.is_empty());
     assert_eq!(
         ids,
         [
+            CategoryId::Necessary,
             CategoryId::Functional,
             CategoryId::Statistics,
             CategoryId::Marketing
         ]
     );
-    let statistics = &view.categories[1];
+    let statistics = &view.categories[2];
     assert_eq!(statistics.label, "Statistics / Analytics");
     assert_eq!(statistics.choice, Choice::Deny);
     assert!(statistics.consent_required);
@@ -259,7 +262,7 @@ fn the_panel_lists_declared_cookies_with_purpose_expiry_and_status() {
     );
     assert_eq!(lfa.findings.len(), 1, "{:?}", lfa.findings);
 
-    let ga_service = view.categories[1]
+    let ga_service = view.categories[2]
         .services
         .iter()
         .find(|s| s.id == "google-analytics-4");
@@ -267,7 +270,7 @@ fn the_panel_lists_declared_cookies_with_purpose_expiry_and_status() {
         .map(|s| s.blocked_domains.clone())
         .unwrap_or_default();
     assert_eq!(blocked, ["google-analytics.com", "analytics.google.com"]);
-    let gtm = view.categories[0]
+    let gtm = view.categories[1]
         .services
         .iter()
         .find(|s| s.id == "google-tag-manager");
@@ -297,7 +300,7 @@ fn the_panel_speaks_the_visitors_language_when_the_policy_does() {
         Status::NotStored,
         "a pattern with nothing stored or deleted shows itself"
     );
-    let statistics = &view.categories[1];
+    let statistics = &view.categories[2];
     assert_ne!(
         statistics.label, "Statistics / Analytics",
         "Finnish label expected"

@@ -134,7 +134,7 @@ fn show_audits_observed_cookies() {
     let view: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(view["site"], "kaltiot.com");
     assert_eq!(
-        view["categories"][1]["services"][0]["cookies"][0]["name"],
+        view["categories"][2]["services"][0]["cookies"][0]["name"],
         "_ga"
     );
 }

@@ -510,7 +510,7 @@ fn a_cookie_is_identified_by_store_domain_path_name_and_partition() {
 #[test]
 fn a_cookie_choice_beats_its_service_and_category_but_not_a_pause() {
     let policy = kaltiot();
-    let site = Site::parse("kaltiot.com").expect("site");
+    let site = Site::parse("kaltiot.com").unwrap_or_else(|| panic!("site"));
     let decide_with = |prefs: &Preferences, c: &Cookie| {
         let ctx = Context {
             site: &site,
@@ -536,7 +536,7 @@ fn a_cookie_choice_beats_its_service_and_category_but_not_a_pause() {
     assert_eq!(decide_with(&prefs, &lang), "keep cookie allow");
     assert_eq!(decide_with(&prefs, &unknown), "delete cookie deny");
     // Another site's cookie of the same name is not touched by this site's choice.
-    let other = Site::parse("example.org").expect("site");
+    let other = Site::parse("example.org").unwrap_or_else(|| panic!("site"));
     assert_eq!(prefs.cookie_choice(&other, "_ga"), None);
     // A pause keeps everything.
     prefs.set_paused(&site, true);

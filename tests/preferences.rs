@@ -185,7 +185,7 @@ fn whole_preferences_are_taken_only_when_they_read_without_errors() {
 #[test]
 fn cookie_choices_and_timed_pauses_are_stored_read_back_and_bounded() {
     use cookie_warden::prefs::{Pause, PauseLength, MAX_COOKIE_CHOICES_PER_SITE};
-    let site = Site::parse("kaltiot.com").expect("site");
+    let site = Site::parse("kaltiot.com").unwrap_or_else(|| panic!("site"));
     let mut prefs = Preferences::default();
     assert!(prefs.set_cookie(&site, "2fa_token", Some(Choice::Allow)));
     assert!(

@@ -306,12 +306,17 @@ export async function launch({
         throw new Error(`no button named ${JSON.stringify(name)}`);
       },
       async isSwitchOn(name) {
-        return (await page.switchElement(name)).isSelected();
+        return (await (await page.switchElement(name)).getAttribute('aria-checked')) === 'true';
       },
       /** Clicks the switch if it is not already in the wanted state. */
       async setSwitch(name, on) {
         const element = await page.switchElement(name);
-        if ((await element.isSelected()) !== on) await element.click();
+        if (((await element.getAttribute('aria-checked')) === 'true') !== on) await element.click();
+      },
+      /** Presses a key ('Tab', 'Space', 'Enter') where the focus is. */
+      async press(key) {
+        await focus(handle);
+        await driver.actions().sendKeys(Key[key.toUpperCase()]).perform();
       },
       /** Focuses the switch and presses Space (keyboard only). */
       async toggleSwitchWithKeyboard(name) {

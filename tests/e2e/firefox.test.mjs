@@ -90,6 +90,21 @@ test('choices, rules and the policy cache survive a browser restart', () => scen
 
 test('a choice made on the panel survives a browser restart', () => scenario.panelChoiceSurvivesRestart(s));
 
+test('the first screen at 380×600 shows the summary and every category switch, also with 1,000 services', () =>
+  scenario.panelFirstScreenFits(s, { screenshots: SHOTS }));
+
+test('“always keep” on one cookie wins over its denied category and survives an event-page stop and a restart', () =>
+  scenario.cookieKeepWinsAndSurvives(s));
+
+test('the badge, the summary, the category rows and the cookies’ counts agree', () => scenario.badgeAndCountsAgree(s));
+
+test('every switch and fold works from the keyboard alone', () => scenario.panelByKeyboard(s));
+
+test('switching Necessary off asks first', () => scenario.necessaryAsksFirst(s));
+
+test('with every fold open the panel has no accessibility violations, light and dark', () =>
+  scenario.panelOpenedAccessible(s, { screenshots: SHOTS }));
+
 // Hostile and heavy sites; the reliability of the visitor's choices.
 
 test('a burst of 2,000 cookie writes: every denied one goes, no allowed one is touched, the event page answers', () =>

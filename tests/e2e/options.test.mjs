@@ -35,6 +35,7 @@ const RICH = {
     'kaltiot.test': {
       categories: { statistics: 'allow', marketing: 'deny' },
       services: { leadfeeder: 'allow', 'google-analytics-4': 'deny' },
+      cookies: { '2fa_token': 'allow', _ga: 'deny' },
       paused: true,
     },
     ...Object.fromEntries(
@@ -87,7 +88,7 @@ after(async () => {
 test('a changed default applies to a site without choices of its own (keyboard only)', async () => {
   await store(DEFAULTS);
   await open();
-  const statistics = page.getByLabel('Statistics: allowed');
+  const statistics = page.getByRole('switch', { name: 'Statistics by default', exact: true });
   assert.equal(await statistics.isChecked(), false);
   await statistics.focus();
   await page.keyboard.press('Space');
@@ -133,6 +134,13 @@ test("a site's choices are edited, paused and forgotten from the page", async ()
   await page.getByLabel('Service leadfeeder on kaltiot.test').selectOption('default');
   await settled();
   assert.deepEqual((await preferences()).sites['kaltiot.test'].services, { 'google-analytics-4': 'deny' });
+  // A cookie's own choice is listed, and removed with its button.
+  const cookies = await page.locator('.site[data-site="kaltiot.test"] .cookie-choices').innerText();
+  assert.match(cookies, /2fa_token\s*Always kept on this site/);
+  assert.match(cookies, /_ga\s*Always deleted on this site/);
+  await page.getByRole('button', { name: 'Remove the choice for _ga on kaltiot.test', exact: true }).click();
+  await settled();
+  assert.deepEqual((await preferences()).sites['kaltiot.test'].cookies, { '2fa_token': 'allow' });
   await page.getByRole('button', { name: 'Resume on kaltiot.test' }).click();
   await settled();
   assert.equal((await preferences()).sites['kaltiot.test'].paused, undefined);
@@ -279,7 +287,55 @@ test('settings that could not be read are reported at the top', async () => {
   assert.equal(prefs.undeclared, 'keep');
   assert.equal(prefs.defaults.statistics, 'deny');
   // Still shown, once, after a change re-renders the page.
-  await page.getByLabel('Marketing: allowed').check();
+  await page.getByRole('switch', { name: 'Marketing by default', exact: true }).check();
   await settled();
   assert.equal(await page.locator('#options-repairs').count(), 1);
 });
+
+test('every switch says its state in words beside it, and the words agree with the switch', async () => {
+  await store(RICH);
+  await open();
+  const rows = await page.evaluate(() =>
+    [...document.querySelectorAll('.setting-row')].map((row) => ({
+      label: row.querySelector('.setting-label')?.textContent,
+      state: row.querySelector('.state')?.textContent,
+      checked: row.querySelector('[role="switch"]')?.getAttribute('aria-checked'),
+    })),
+  );
+  assert.equal(rows.length, 7, JSON.stringify(rows));
+  for (const row of rows) {
+    const on = row.checked === 'true';
+    const words = on ? ['Allowed', 'On'] : ['Denied', 'Off'];
+    assert.ok(words.includes(row.state), `${row.label}: switch ${row.checked}, words ${row.state}`);
+    assert.ok(!row.label.includes(row.state), `the label does not run into the state: ${row.label}`);
+  }
+  // RICH denies functional by default: its switch is off and says so.
+  assert.deepEqual(rows.find((r) => r.label === 'Functional by default'), { label: 'Functional by default', state: 'Denied', checked: 'false' });
+});
+
+test('switching Necessary off by default asks first, and saying no changes nothing', async () => {
+  await store(DEFAULTS);
+  await open();
+  const necessary = page.getByRole('switch', { name: 'Necessary by default', exact: true });
+  await necessary.click();
+  const question = page.getByRole('alertdialog');
+  assert.match(await question.innerText(), /signed in/);
+  // The safe answer has the focus.
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Keep them allowed');
+  await page.keyboard.press('Enter');
+  assert.equal(await necessary.getAttribute('aria-checked'), 'true');
+  assert.equal((await preferences()).defaults.necessary, 'allow');
+  await necessary.click();
+  await page.getByRole('button', { name: 'Switch off anyway', exact: true }).click();
+  await settled();
+  await waitForPrefs((p) => p.defaults.necessary === 'deny');
+  await store(DEFAULTS);
+});
+
+async function waitForPrefs(ok) {
+  const end = Date.now() + 10000;
+  while (!ok(await preferences())) {
+    if (Date.now() > end) throw new Error('the preferences did not change');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

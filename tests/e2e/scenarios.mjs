@@ -74,8 +74,8 @@ import { makeCertificate } from '../../demo/tls.mjs';
 export const TRACKERS = ['google-analytics.com', 'lfeeder.com'];
 export const POLICY_PATHS = ['/.well-known/cookie-policy.json', '/cookie-policy.json', '/tcf-disclosure.json'];
 export const KALTIOT_TAB = '*://www.kaltiot.test/*';
-const STATISTICS_SWITCH = 'Allow Statistics / Analytics on kaltiot.test';
-const MARKETING_SWITCH = 'Allow Marketing / Tracking on kaltiot.test';
+const STATISTICS_SWITCH = 'Allow Statistics on kaltiot.test';
+const MARKETING_SWITCH = 'Allow Marketing on kaltiot.test';
 
 // ---------------------------------------------------------------------------------------------
 // The session: server, browser, page
@@ -154,6 +154,7 @@ export function playwrightPage(page) {
       await toggle(name).focus();
       await page.keyboard.press('Space');
     },
+    press: (key) => page.keyboard.press(key),
     dialogs: async () => [...dialogs],
     screenshot: (file) => page.screenshot({ path: file }),
     colorScheme: (scheme) => page.emulateMedia({ colorScheme: scheme }),
@@ -202,6 +203,18 @@ export async function visitSeedSiteTwice({ server, browser, page }) {
 /** Makes sure a tab shows the seed site (the panel describes a tab). */
 async function seedSiteTab({ server, browser, page }) {
   if (!(await browser.tabs(KALTIOT_TAB)).length) await page.goto(server.url(HOSTS.kaltiot));
+}
+
+/**
+ * Opens every fold of the panel (a category's services, a service's cookies, the undeclared
+ * cookies, the activity, the rights), as a visitor would one by one; returns how many opened.
+ */
+export function openFolds(panel) {
+  return panel.evaluate(() => {
+    let opened = 0;
+    for (let b; (b = document.querySelector('button.fold-toggle[aria-expanded="false"]')) && opened < 5000; opened++) b.click();
+    return opened;
+  });
 }
 
 /** The text of the cookie entry named `name` in the service block titled `service`. */
@@ -531,6 +544,9 @@ export async function panelListsCookies({ browser, page }) {
     return !['_ga', '_ga_DEMO123', '_lfa'].some((n) => jar.includes(n));
   }, { what: 'the written cookies deleted' });
   const panel = await browser.openPanel(KALTIOT_TAB);
+  // Folded at first: the first screen lists the categories only.
+  assert.equal(await panel.count('li.cookie'), 0, 'no cookie is listed before its fold is opened');
+  assert.ok((await openFolds(panel)) > 4, 'the folds open');
   const statistics = await textOf(panel, 'section.category', 'Statistics / Analytics');
   assert.ok(statistics?.includes('Google Analytics 4') && statistics.includes('Leadfeeder'), statistics);
   for (const [service, name] of [['Google Analytics 4', '_ga'], ['Google Analytics 4', '_ga_DEMO123'], ['Leadfeeder', '_lfa']]) {
@@ -647,6 +663,7 @@ export async function hostilePolicyTexts(s, { screenshots } = {}) {
   try {
     await browser.request({ type: 'refreshPolicy', site: 'kaltiot.test', pageUrl: server.url(HOSTS.kaltiot) });
     const panel = await browser.openPanel(KALTIOT_TAB);
+    await openFolds(panel);
     const text = await panel.text('body');
     assert.ok(text.includes(`Evil ${evil} Oy`), 'the controller name is shown literally');
     assert.ok(text.includes(`Stats ${evil}`), 'the label is shown literally');
@@ -831,10 +848,7 @@ const stored = (extensionPage, keys) => extensionPage.evaluate((keys) => chrome.
 async function panelText(browser, host) {
   const panel = await browser.openPanel(`*://${host}/*`);
   try {
-    await panel.evaluate(() => {
-      for (const details of document.querySelectorAll('details')) details.open = true;
-      return true;
-    });
+    await openFolds(panel);
     return await panel.text('body');
   } finally {
     await panel.close();
@@ -1775,7 +1789,7 @@ export async function selfHostedOneTrust(s) {
   assert.equal(statistics?.label, 'Performance Cookies', 'the platform’s own category name');
   const ga = statistics.services.flatMap((sv) => sv.cookies).find((r) => r.name === '_ga');
   assert.equal(ga?.purpose, 'Tells visitors apart for visitor statistics.');
-  assert.equal(ga?.declaredExpiry, '2 years');
+  assert.deepEqual(ga?.declaredExpiry, { kind: 'span', count: 2, unit: 'year' }, 'the lifetime as data, for the panel to put in words');
   const ots = statistics.services.map((sv) => sv.name).sort();
   assert.deepEqual(ots, ['Google Analytics 4', 'Leadfeeder', 'kaltiot-ot.test']);
 
@@ -1796,11 +1810,13 @@ export async function selfHostedOneTrust(s) {
   assert.ok(jar.includes('cw_lang'), `the functional cookie is kept: ${jar}`);
 
   // A switch on the panel: statistics allowed on this site lets GA through, then denied again.
-  const label = 'Allow Performance Cookies on kaltiot-ot.test';
+  const label = 'Allow Statistics on kaltiot-ot.test';
   const panel = await browser.openPanel(`*://${HOSTS.kaltiotOt}/*`);
   try {
     const text = await panel.text('body');
     assert.match(text, /Declared through OneTrust/);
+    await openFolds(panel);
+    assert.match(await panel.text('body'), /The site calls it “Performance Cookies”/, 'the platform’s own name, in the detail');
     assert.match(text, /Read \d+ minutes? ago/, 'and when it was read');
     await panel.setSwitch(label, true);
     await panel.waitForSelector('body[data-ready="true"]');
@@ -1985,4 +2001,265 @@ export async function mislabeledTrackerTreatedByItsCategory(s) {
   await page.goto(server.url(HOSTS.mislabel));
   await waitFor(() => server.requestsTo(HOSTS.mislabel).some((e) => e.path === '/last.gif'), { what: 'the page loaded' });
   assert.deepEqual(reached(), [], `blocked again: ${log(server)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The panel at a glance, and one cookie's choice (popup.test.mjs, firefox.test.mjs)
+
+/** Where the summary and every category switch sit in the panel, and what is unfolded. */
+function firstScreen(panel) {
+  return panel.evaluate(() => {
+    const bottom = (e) => Math.round(e.getBoundingClientRect().bottom);
+    const switches = [...document.querySelectorAll('.categories [role="switch"]')];
+    return {
+      viewport: window.innerHeight,
+      scrolled: document.scrollingElement.scrollTop,
+      summary: document.querySelector('#summary') ? bottom(document.querySelector('#summary')) : null,
+      summaryText: document.querySelector('#summary')?.textContent ?? '',
+      switches: switches.map((e) => ({ name: e.getAttribute('aria-label'), bottom: bottom(e), checked: e.getAttribute('aria-checked') })),
+      expanded: [...document.querySelectorAll('button.fold-toggle[aria-expanded="true"]')].map((b) => b.id),
+      cookiesListed: document.querySelectorAll('li.cookie').length,
+    };
+  });
+}
+
+function assertFits(screen, what) {
+  assert.ok(screen.summary !== null && screen.summary <= screen.viewport, `${what}: the summary is on the first screen: ${JSON.stringify(screen)}`);
+  assert.equal(screen.switches.length, 4, `${what}: one switch per category: ${JSON.stringify(screen.switches)}`);
+  for (const s of screen.switches) assert.ok(s.bottom <= screen.viewport, `${what}: ${s.name} at ${s.bottom}px of ${screen.viewport}`);
+  assert.equal(screen.scrolled, 0);
+  assert.deepEqual(screen.expanded, [], `${what}: nothing is expanded at first`);
+  assert.equal(screen.cookiesListed, 0, `${what}: no cookie listed before its fold opens`);
+}
+
+/** The seed policy grown to `count` services (the format's limit is 1,000), one cookie each. */
+function policyWithServices(count) {
+  const policy = buildDemoPolicy();
+  const template = policy.services.find((sv) => sv.category === 'statistics');
+  for (let i = policy.services.length; i < count; i++) {
+    policy.services.push({
+      ...template,
+      id: `extra-service-${i}`,
+      name: `Extra service ${i}`,
+      description: { en: `Extra service number ${i}.` },
+      domains: [`tracker-${i}.example`],
+      storage: [{ ...template.storage[0], name: `extra_${i}`, purpose: { en: 'Counts visits.' } }],
+    });
+  }
+  return policy;
+}
+
+/**
+ * At 380 × 600 the first screen shows the summary line and every category switch, without
+ * scrolling and with nothing expanded: on the seed site and on a site with 1,000 services.
+ * Opening a category shows its services; the 1,000 services render when asked.
+ */
+export async function panelFirstScreenFits(s, { screenshots } = {}) {
+  const { server, browser } = s;
+  await seedSiteTab(s);
+  let panel = await browser.openPanel(KALTIOT_TAB);
+  assertFits(await firstScreen(panel), 'the seed site');
+  assert.match((await firstScreen(panel)).summaryText, /In this tab: \d+ cookies deleted, \d+ requests blocked; off: Statistics, Marketing/);
+  await panel.close();
+  server.setVariant('kaltiotPolicy', policyWithServices(1000));
+  try {
+    await browser.request({ type: 'refreshPolicy', site: 'kaltiot.test', pageUrl: server.url(HOSTS.kaltiot) });
+    await waitFor(async () => (await sitePanel(browser, 'kaltiot.test')).view.categories.find((c) => c.id === 'statistics').services.length > 990, { what: 'the 1,000-service policy' });
+    panel = await browser.openPanel(KALTIOT_TAB);
+    assertFits(await firstScreen(panel), 'a site with 1,000 services');
+    const rendered = Number(await panel.attribute('body', 'data-render-ms'));
+    report(`${browser.name}.panelRenderMs1000Services`, rendered);
+    if (screenshots) await panel.screenshot(shot(browser, screenshots, 'popup-1000-services.png'));
+    await panel.evaluate(() => {
+      document.querySelector('#fold-cat-statistics').click();
+      return true;
+    });
+    assert.ok((await panel.count('.service')) > 990, 'the category opens to its services');
+    await panel.close();
+  } finally {
+    server.setVariant('kaltiotPolicy', undefined);
+    await browser.request({ type: 'refreshPolicy', site: 'kaltiot.test', pageUrl: server.url(HOSTS.kaltiot) });
+  }
+}
+
+/**
+ * "Always keep" on one cookie of a denied category: the cookie stays (its siblings go), across a
+ * stop of the background and a browser restart; the options page lists the choice; removing it
+ * returns the cookie to its category's choice.
+ */
+export async function cookieKeepWinsAndSurvives(s) {
+  const { server } = s;
+  const write = (page) =>
+    page.evaluate(() => {
+      for (const name of ['_ga', '_ga_DEMO123']) document.cookie = `${name}=GA1.1.${Date.now()}; path=/; max-age=600`;
+      return true;
+    });
+  const jarAfterWrite = async () => {
+    await write(s.page);
+    await s.browser.request({ type: 'deleteNow', site: 'kaltiot.test' });
+    return settled(async () => names(await s.browser.cookies('kaltiot.test')), { what: 'the jar' });
+  };
+  await seedSiteTab(s);
+  await write(s.page);
+  const panel = await s.browser.openPanel(KALTIOT_TAB);
+  await openFolds(panel);
+  const keep = 'Always keep _ga on kaltiot.test';
+  assert.equal(await panel.count(`button[aria-label="${keep}"]`), 1, 'the choice is offered on the cookie, named with it and the site');
+  await panel.clickButton(keep);
+  await panel.waitForSelector('body[data-ready="true"]');
+  await waitFor(async () => (await panel.count('button[aria-label="Remove the choice for _ga on kaltiot.test"]')) === 1, { what: 'the choice shown' });
+  await panel.close();
+
+  let jar = await jarAfterWrite();
+  assert.ok(jar.includes('_ga') && !jar.includes('_ga_DEMO123'), `kept, its sibling deleted: ${jar}`);
+  await s.browser.suspendBackground();
+  jar = await jarAfterWrite();
+  assert.ok(jar.includes('_ga') && !jar.includes('_ga_DEMO123'), `after the background stopped: ${jar}`);
+  await s.restart();
+  await s.page.goto(server.url(HOSTS.kaltiot));
+  jar = await jarAfterWrite();
+  assert.ok(jar.includes('_ga') && !jar.includes('_ga_DEMO123'), `after a browser restart: ${jar}`);
+  const view = (await sitePanel(s.browser, 'kaltiot.test')).view;
+  const row = rowsOf(view).find((r) => r.name === '_ga' && r.status === 'kept');
+  assert.deepEqual(row?.reason, { code: 'cookieChoice', choice: 'allow' }, JSON.stringify(row));
+
+  const options = await s.browser.openExtensionPage('options.html');
+  try {
+    await options.waitForSelector('body[data-ready="true"]');
+    const listed = await options.text('.site[data-site="kaltiot.test"]');
+    assert.match(listed, /_ga\s*Always kept on this site/, listed);
+    await options.clickButton('Remove the choice for _ga on kaltiot.test');
+    await waitFor(async () => {
+      const answer = await s.browser.request({ type: 'getPreferences' });
+      return !answer.preferences.sites['kaltiot.test']?.cookies;
+    }, { what: 'the choice removed' });
+  } finally {
+    await options.close();
+  }
+  jar = await jarAfterWrite();
+  assert.ok(!jar.includes('_ga'), `back to its denied category: ${jar}`);
+}
+
+/**
+ * After a sequence of deletions and blocked requests in one tab, the badge, the panel's summary,
+ * its category rows, its cookies' "Deleted N×" and its recent activity say the same numbers.
+ */
+export async function badgeAndCountsAgree(s) {
+  const { server, browser, page } = s;
+  // The tab leaves the site and comes back: its counts start again from zero.
+  await page.goto(server.url(HOSTS.nopolicy));
+  const before = (await sitePanel(browser, 'kaltiot.test')).view;
+  const siteTotals = (view) => ({
+    deleted: view.categories.reduce((n, c) => n + c.deleted, view.deletedOther),
+    blocked: view.categories.reduce((n, c) => n + c.blocked, view.blockedOther),
+  });
+  const start = siteTotals(before);
+  const startCookies = total(deletionCounts(before));
+  for (let round = 0; round < 3; round++) {
+    await page.goto(server.url(HOSTS.kaltiot));
+    await page.evaluate(() => {
+      for (const name of ['_ga', '_ga_DEMO123', '_lfa']) document.cookie = `${name}=GA1.1.${Date.now()}; path=/; max-age=600`;
+      return true;
+    });
+    await waitFor(async () => !names(await browser.cookies('kaltiot.test')).includes('_lfa'), { what: 'the cookies deleted' });
+  }
+  const [tab] = await browser.tabs(KALTIOT_TAB);
+  const read = async () => {
+    const { deletedInTab, blockedInTab } = await browser.request({ type: 'getPanel', tabId: tab.id });
+    const badge = await browser.inExtension((id) => chrome.action.getBadgeText({ tabId: id }), tab.id);
+    return { deletedInTab, blockedInTab, badge };
+  };
+  const { deletedInTab, blockedInTab, badge } = await settled(read, { quiet: 1000, what: 'the counts' });
+  const { view } = await browser.request({ type: 'getPanel', tabId: tab.id });
+  assert.ok(deletedInTab >= 9, `three rounds of three deletions: ${deletedInTab}`);
+  assert.ok(blockedInTab > 0, `the trackers were blocked: ${blockedInTab}`);
+  assert.equal(badge, String(deletedInTab + blockedInTab), 'the badge is the tab’s deletions plus its blocked requests');
+  const now = siteTotals(view);
+  assert.equal(now.deleted - start.deleted, deletedInTab, 'the site’s deletions grew by the tab’s');
+  assert.equal(now.blocked - start.blocked, blockedInTab, 'the site’s blocked requests grew by the tab’s');
+  assert.equal(total(deletionCounts(view)) - startCookies, deletedInTab, 'the cookies’ “Deleted N×” add up to the same');
+  assert.ok(view.activity.some((e) => e.action.kind === 'deleted' && e.subject === '_lfa'), 'the activity lists the deletion');
+  assert.ok(view.activity.some((e) => e.action.kind === 'blocked' && e.category === 'statistics'), 'and a blocked request with its category');
+
+  const panel = await browser.openPanel(KALTIOT_TAB);
+  const summaryText = await panel.text('#summary');
+  assert.ok(summaryText.startsWith(`In this tab: ${deletedInTab} cookies deleted, ${blockedInTab} requests blocked`), summaryText);
+  await openFolds(panel);
+  const activity = await panel.text('section.activity');
+  assert.match(activity, /\d \S*\s*Deleted _lfa — declared as Statistics \(Leadfeeder\): Denied \((your default|this site)\)/);
+  assert.match(activity, /Blocked [a-z.-]+ — Statistics/);
+  report(`${browser.name}.badgeAgrees`, { badge, deletedInTab, blockedInTab });
+  await panel.close();
+}
+
+/** Keyboard only: Tab reaches every category's fold and switch; Enter opens, Space switches. */
+export async function panelByKeyboard(s) {
+  const { browser } = s;
+  await seedSiteTab(s);
+  const panel = await browser.openPanel(KALTIOT_TAB);
+  const focused = () => panel.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('aria-label') || '');
+  const seen = [];
+  for (let i = 0; i < 40 && !seen.includes('cat-marketing'); i++) {
+    await panel.press('Tab');
+    seen.push(await focused());
+  }
+  for (const id of ['action-delete', 'fold-cat-necessary', 'cat-necessary', 'fold-cat-statistics', 'cat-statistics', 'cat-marketing']) {
+    assert.ok(seen.includes(id), `${id} is reached by Tab: ${seen}`);
+  }
+  // Back to the statistics fold; Enter opens it, and its services are then reachable.
+  await panel.evaluate(() => {
+    document.querySelector('#fold-cat-statistics').focus();
+    return true;
+  });
+  await panel.press('Enter');
+  assert.equal(await panel.attribute('#fold-cat-statistics', 'aria-expanded'), 'true');
+  const next = [];
+  for (let i = 0; i < 6; i++) {
+    await panel.press('Tab');
+    next.push(await focused());
+  }
+  assert.ok(next.some((id) => id.startsWith('fold-svc-')), `a service's fold follows: ${next}`);
+  assert.ok(next.some((id) => id.startsWith('svc-')), `and its switch: ${next}`);
+  await panel.press('Enter');
+  // Space on a switch (the last focused service switch or fold) toggles it without a mouse.
+  await panel.toggleSwitchWithKeyboard(MARKETING_SWITCH);
+  await waitFor(async () => (await panel.isSwitchOn(MARKETING_SWITCH).catch(() => false)) === true, { what: 'marketing on by keyboard' });
+  await panel.waitForSelector('body[data-ready="true"]');
+  await panel.toggleSwitchWithKeyboard(MARKETING_SWITCH);
+  await waitFor(async () => (await panel.isSwitchOn(MARKETING_SWITCH).catch(() => true)) === false, { what: 'marketing off by keyboard' });
+  await panel.close();
+  await browser.request({ type: 'setCategory', site: 'kaltiot.test', category: 'marketing', choice: null });
+}
+
+/** Switching Necessary off on the panel asks first; "keep" leaves everything as it was. */
+export async function necessaryAsksFirst(s) {
+  const { browser } = s;
+  await seedSiteTab(s);
+  const panel = await browser.openPanel(KALTIOT_TAB);
+  const name = 'Allow Necessary on kaltiot.test';
+  await panel.setSwitch(name, false);
+  await panel.waitForSelector('[role="alertdialog"]');
+  assert.match(await panel.text('[role="alertdialog"]'), /signs you out of kaltiot\.test/);
+  await panel.clickButton('Keep them allowed');
+  assert.equal(await panel.isSwitchOn(name), true);
+  const view = (await sitePanel(browser, 'kaltiot.test')).view;
+  assert.equal(view.categories.find((c) => c.id === 'necessary').choice, 'allow');
+  await panel.close();
+}
+
+/** The panel with every fold open: axe finds nothing, light and dark, and nothing overflows. */
+export async function panelOpenedAccessible(s, { screenshots } = {}) {
+  const { browser } = s;
+  await seedSiteTab(s);
+  const panel = await browser.openPanel(KALTIOT_TAB);
+  await openFolds(panel);
+  for (const scheme of ['light', 'dark']) {
+    await panel.colorScheme(scheme);
+    const violations = await panel.axe();
+    assert.deepEqual(violations, [], `${scheme}, folds open: ${violations.join('\n')}`);
+    assert.ok((await horizontalOverflow(panel)) <= 0, `${scheme}: horizontal scrolling with the folds open`);
+    if (screenshots) await panel.screenshot(shot(browser, screenshots, `popup-${scheme}-en-open.png`));
+  }
+  await panel.colorScheme(null);
+  await panel.close();
 }
