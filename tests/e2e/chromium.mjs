@@ -207,10 +207,23 @@ export async function launch({
             extensionId,
           ),
         );
+        // The reload may disable the extension after an early setEnabled: enabled until it stays so.
         await within(
-          15000,
+          30000,
           'enabling the extension again',
-          settings.evaluate((id) => new Promise((ok) => chrome.management.setEnabled(id, true, ok)), extensionId),
+          settings.evaluate(async (id) => {
+            const info = () => new Promise((ok) => chrome.developerPrivate.getExtensionInfo(id, ok));
+            let enabledFor = 0;
+            while (enabledFor < 3) {
+              const { state } = await info();
+              if (state === 'ENABLED') enabledFor++;
+              else {
+                enabledFor = 0;
+                await new Promise((ok) => chrome.management.setEnabled(id, true, ok));
+              }
+              await new Promise((r) => setTimeout(r, 250));
+            }
+          }, extensionId),
         );
       } finally {
         await settings.close();

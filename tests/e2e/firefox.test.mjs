@@ -102,6 +102,9 @@ test('every switch and fold works from the keyboard alone', () => scenario.panel
 
 test('switching Necessary off asks first', () => scenario.necessaryAsksFirst(s));
 
+test('trusting a site for an hour sets an alarm for its end; until the browser restarts ends with the restart', () =>
+  scenario.pauseLengths(s));
+
 test('with every fold open the panel has no accessibility violations, light and dark', () =>
   scenario.panelOpenedAccessible(s, { screenshots: SHOTS }));
 

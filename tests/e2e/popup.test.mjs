@@ -108,3 +108,6 @@ test('switching Necessary off asks first', () => scenario.necessaryAsksFirst(s))
 
 test('with every fold open the panel has no accessibility violations, light and dark', () =>
   scenario.panelOpenedAccessible(s, { screenshots: SHOTS }));
+
+test('trusting a site for an hour sets an alarm for its end; until the browser restarts ends with the restart', () =>
+  scenario.pauseLengths(s));
