@@ -42,6 +42,13 @@ pub enum HostError {
 #[serde(transparent)]
 pub struct Host(String);
 
+/// A host is looked up in a set by its text (the derived order and equality are the text's).
+impl std::borrow::Borrow<str> for Host {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl Host {
     /// Checks `text` as a hostname a policy may name: no scheme, path, port or IP address, ASCII
     /// labels of letters, digits, `-` and `_`, and not a public suffix. A leading dot (cookie

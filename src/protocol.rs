@@ -25,6 +25,10 @@ pub enum Request {
         /// The visitor's language (`navigator.language`).
         #[serde(default)]
         language: Option<String>,
+        /// Only what the first screen shows: the categories without their services
+        /// ([`SiteView::into_brief`]).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        brief: bool,
     },
     /// The panel for a site, whatever tab shows it.
     GetSitePanel {
@@ -438,6 +442,7 @@ mod tests {
                 Request::GetPanel {
                     tab_id: 7,
                     language: None,
+                    brief: false,
                 },
             ),
             (r#"{"type": "getPreferences"}"#, Request::GetPreferences),
@@ -580,6 +585,7 @@ mod tests {
             Request::GetPanel {
                 tab_id: 7,
                 language: None,
+                brief: true,
             },
             Request::RefreshPolicy {
                 site: kaltiot.clone(),

@@ -268,6 +268,21 @@ pub struct SiteView {
     /// Requests blocked in this browser session that no category is known for.
     #[serde(default)]
     pub blocked_other: u32,
+    /// Whether the categories' services were left out ([`SiteView::into_brief`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub brief: bool,
+}
+
+impl SiteView {
+    /// The panel's first screen only: every category with its choice and counts, without its
+    /// services (a site may declare a thousand; the panel asks for them when a category opens).
+    pub fn into_brief(mut self) -> SiteView {
+        for category in &mut self.categories {
+            category.services = Vec::new();
+        }
+        self.brief = true;
+        self
+    }
 }
 
 /// Everything [`site_view`] needs.
@@ -656,6 +671,7 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
             .unwrap_or_default(),
         deleted_other,
         blocked_other: input.activity.map_or(0, |a| a.blocked_other),
+        brief: false,
     }
 }
 

@@ -367,6 +367,25 @@ fn without_a_policy_the_panel_says_it_is_guessing() {
 }
 
 #[test]
+fn a_brief_panel_keeps_every_category_and_its_counts_but_no_services() {
+    let policy = kaltiot();
+    let prefs = Preferences::default();
+    let full = view(Some(&policy), &[], &prefs, "en", &BTreeMap::new());
+    let brief = full.clone().into_brief();
+    assert!(brief.brief && !full.brief);
+    assert_eq!(brief.categories.len(), full.categories.len());
+    for (b, f) in brief.categories.iter().zip(&full.categories) {
+        assert!(b.services.is_empty());
+        assert_eq!(
+            (b.id, b.choice, b.stored, b.deleted, b.blocked),
+            (f.id, f.choice, f.stored, f.deleted, f.blocked)
+        );
+    }
+    assert!(full.categories.iter().any(|c| !c.services.is_empty()));
+    assert_eq!(brief.other_cookies, full.other_cookies);
+}
+
+#[test]
 fn cookies_deleted_earlier_stay_in_the_panel() {
     let deletions = BTreeMap::from([("_ga".to_owned(), 4), ("_fbp".to_owned(), 1)]);
     let view = view(None, &[], &Preferences::default(), "en", &deletions);

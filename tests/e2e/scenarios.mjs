@@ -210,9 +210,22 @@ async function seedSiteTab({ server, browser, page }) {
  * cookies, the activity, the rights), as a visitor would one by one; returns how many opened.
  */
 export function openFolds(panel) {
-  return panel.evaluate(() => {
+  return panel.evaluate(async () => {
+    // A category asks for its services when first opened (the panel renders again), so folds
+    // are opened until none is left closed and the panel is ready.
     let opened = 0;
-    for (let b; (b = document.querySelector('button.fold-toggle[aria-expanded="false"]')) && opened < 5000; opened++) b.click();
+    for (let waits = 0; waits < 400 && opened < 5000; ) {
+      const ready = document.body.dataset.ready === 'true' && !document.querySelector('.loading');
+      const closed = document.querySelector('button.fold-toggle[aria-expanded="false"]');
+      if (ready && !closed) break;
+      if (ready && closed) {
+        closed.click();
+        opened++;
+      } else {
+        waits++;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
     return opened;
   });
 }
@@ -2089,7 +2102,7 @@ export async function panelFirstScreenFits(s, { screenshots } = {}) {
       document.querySelector('#fold-cat-statistics').click();
       return true;
     });
-    assert.ok((await panel.count('.service')) > 990, 'the category opens to its services');
+    await waitFor(async () => (await panel.count('.service')) > 990, { what: 'the category opened to its services' });
     await panel.close();
   } finally {
     server.setVariant('kaltiotPolicy', undefined);
@@ -2228,6 +2241,9 @@ export async function panelByKeyboard(s) {
   });
   await panel.press('Enter');
   assert.equal(await panel.attribute('#fold-cat-statistics', 'aria-expanded'), 'true');
+  // Its services are asked for and rendered; the focus stays on the fold.
+  await waitFor(async () => (await panel.count('.loading')) === 0 && (await panel.count('body[data-ready="true"]')) === 1 && (await panel.count('.service')) > 0, { what: 'the services' });
+  assert.equal(await focused(), 'fold-cat-statistics');
   const next = [];
   for (let i = 0; i < 6; i++) {
     await panel.press('Tab');

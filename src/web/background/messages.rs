@@ -45,13 +45,28 @@ pub(super) fn sender_of(sender: &JsValue) -> Sender {
 
 pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
     match request {
-        Request::GetPanel { tab_id, language } => {
+        Request::GetPanel {
+            tab_id,
+            language,
+            brief,
+        } => {
             let url = match with(|s| s.tabs.get(&tab_id).map(|t| t.url.clone())) {
                 Some(url) => Some(url),
                 None => browser::tab_url(tab_id).await,
             };
             match url.as_deref().and_then(web_site) {
-                Some(site) => panel(&site, Some(tab_id), language.as_deref()).await,
+                Some(site) => match panel(&site, Some(tab_id), language.as_deref()).await {
+                    Response::Panel {
+                        view,
+                        deleted_in_tab,
+                        blocked_in_tab,
+                    } if brief => Response::Panel {
+                        view: Box::new((*view).into_brief()),
+                        deleted_in_tab,
+                        blocked_in_tab,
+                    },
+                    other => other,
+                },
                 None => Response::NoSite,
             }
         }

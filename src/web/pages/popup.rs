@@ -84,9 +84,12 @@ fn language() -> String {
 
 /// Asks for the panel again and renders it.
 async fn refresh(tab_id: i32) {
+    // The first screen needs no services: they are asked for once a category is open (a site
+    // may declare a thousand).
     let request = Request::GetPanel {
         tab_id,
         language: Some(language()),
+        brief: !ui::any_open("fold-cat-"),
     };
     let answer = send_message(&request).await.and_then(from_js::<Response>);
     dom::forget_listeners();
@@ -160,7 +163,17 @@ fn notice(text: &str) -> El {
     El::new("main").child(El::new("p").class("notice").text(text))
 }
 
+thread_local! {
+    /// Whether the panel on screen was rendered from a brief answer (no services).
+    static BRIEF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn brief_view() -> bool {
+    BRIEF.with(std::cell::Cell::get)
+}
+
 fn panel(tab_id: i32, view: &SiteView, deleted: u32, blocked: u32) -> El {
+    BRIEF.with(|b| b.set(view.brief));
     let site = view.site.clone();
     let guessing = matches!(view.source, Source::Guessing | Source::Invalid { .. });
     let categories = El::new("div")
@@ -498,6 +511,20 @@ fn description(text: &str, id: &str) -> El {
 }
 
 fn category_detail(tab_id: i32, site: &Site, category: &CategoryView, guessing: bool) -> El {
+    if category.services.is_empty() && brief_view() {
+        // The services were left out of the first answer: the whole panel is asked for again,
+        // and renders with this category open.
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(body) = dom::document().and_then(|d| d.body()) {
+                let _ = body.set_attribute("data-ready", "false");
+            }
+            refresh(tab_id).await;
+        });
+        return El::new("p")
+            .class("detail loading")
+            .attr("aria-busy", "true")
+            .text(&t("popupLoading", &[]));
+    }
     let key = category.id.id();
     let mut block = El::new("div").class("detail");
     let name = category_name(category.id);

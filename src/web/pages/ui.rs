@@ -23,6 +23,11 @@ thread_local! {
     static OPEN: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
+/// Whether a fold whose id starts with `prefix` is open.
+pub fn any_open(prefix: &str) -> bool {
+    OPEN.with(|o| o.borrow().iter().any(|id| id.starts_with(prefix)))
+}
+
 /// A category's name in the visitor's language.
 pub fn category_name(id: CategoryId) -> String {
     t(
