@@ -394,8 +394,18 @@ axe.run(document, { resultTypes: ['violations'] }).then(
     /** Runs `fn(arg)` in an extension page (the Firefox counterpart of Chromium's `inWorker`). */
     inExtension: (fn, arg) => extensionPage.evaluate(fn, arg),
     /** One request of the extension's message protocol, sent from an extension page. */
-    request(message) {
-      return browser.inExtension((m) => chrome.runtime.sendMessage(m), message);
+    async request(message) {
+      // A message that reaches the event page while Firefox unloads it is rejected without an
+      // answer (seen once in a full run: an error with no message); the protocol's requests
+      // are idempotent, so it is sent again.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await browser.inExtension((m) => chrome.runtime.sendMessage(m), message);
+        } catch (error) {
+          if (attempt >= 2) throw error;
+          await sleep(250);
+        }
+      }
     },
     /** Every cookie of `domain` (all domains without one) in a cookie store (default: the default store). */
     cookies(domain, { storeId } = {}) {
