@@ -726,14 +726,11 @@ fn cookie_choice(tab_id: i32, site: &Site, row: &CookieRow) -> El {
     match row.choice {
         Some(choice) => {
             block = block
-                .child(El::new("span").class("chosen").text(&t(
-                    if choice.is_allow() {
-                        "popupAlwaysKept"
-                    } else {
-                        "popupAlwaysDeleted"
-                    },
-                    &[],
-                )))
+                .child(
+                    El::new("span")
+                        .class("chosen")
+                        .text(&ui::cookie_choice_words(choice)),
+                )
                 .child(
                     button(
                         &t("popupCookieChoiceUndo", &[]),

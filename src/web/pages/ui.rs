@@ -28,6 +28,18 @@ pub fn any_open(prefix: &str) -> bool {
     OPEN.with(|o| o.borrow().iter().any(|id| id.starts_with(prefix)))
 }
 
+/// What a cookie's own choice says: "Always kept on this site" or "Always deleted on this site".
+pub fn cookie_choice_words(choice: Choice) -> String {
+    t(
+        if choice.is_allow() {
+            "popupAlwaysKept"
+        } else {
+            "popupAlwaysDeleted"
+        },
+        &[],
+    )
+}
+
 /// A category's name in the visitor's language.
 pub fn category_name(id: CategoryId) -> String {
     t(

@@ -324,14 +324,11 @@ fn cookie_choices(
                     El::new("li")
                         .class("cookie-choice")
                         .child(El::new("code").text(name))
-                        .child(El::new("span").class("state").text(&t(
-                            if choice.is_allow() {
-                                "popupAlwaysKept"
-                            } else {
-                                "popupAlwaysDeleted"
-                            },
-                            &[],
-                        )))
+                        .child(
+                            El::new("span")
+                                .class("state")
+                                .text(&ui::cookie_choice_words(*choice)),
+                        )
                         .child(
                             El::new("button")
                                 .attr("type", "button")
