@@ -233,7 +233,7 @@ pub(super) async fn after_global_change() {
 
 pub(super) async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&str>) -> Response {
     // A timed pause that is over is not shown as on.
-    end_pauses(false).await;
+    end_pauses(false, false).await;
     let loaded = policy_of(site).await;
     let cookies: Vec<Cookie> = stored_cookies(Some(site))
         .await

@@ -132,7 +132,7 @@ pub async fn start() -> Result<(), JsValue> {
         if new_session {
             let _ = storage_set(Area::Session, keys::SESSION_STARTED, &JsValue::TRUE).await;
         }
-        end_pauses(new_session).await;
+        end_pauses(new_session, true).await;
     });
     if !swept {
         wasm_bindgen_futures::spawn_local(async {

@@ -209,8 +209,9 @@ const PAUSE_ALARM: &str = "pause-end";
 
 /// Ends the pauses that are over (the timed ones past their end, and with `new_session` those
 /// "until the browser restarts"), then brings those sites' rules and cookies in line with the
-/// choices, and sets the alarm for the next end.
-pub(super) async fn end_pauses(new_session: bool) {
+/// choices. The alarm for the next end is set again when a pause ended, or with `reschedule`
+/// (a start, where the browser may have dropped it).
+pub(super) async fn end_pauses(new_session: bool, reschedule: bool) {
     let ended = with(|s| {
         if s.local_unread {
             return Vec::new();
@@ -228,7 +229,9 @@ pub(super) async fn end_pauses(new_session: bool) {
             sweep(Some(site)).await;
         }
     }
-    schedule_pause_end().await;
+    if reschedule || !ended.is_empty() {
+        schedule_pause_end().await;
+    }
 }
 
 /// Sets (or clears) the alarm for when the next timed pause ends.
@@ -243,7 +246,7 @@ pub(super) async fn schedule_pause_end() {
 #[wasm_bindgen(js_name = onAlarm)]
 pub async fn on_alarm(alarm: JsValue) -> Result<(), JsValue> {
     if get(&alarm, "name").as_string().as_deref() == Some(PAUSE_ALARM) {
-        end_pauses(false).await;
+        end_pauses(false, true).await;
     }
     Ok(())
 }
