@@ -183,26 +183,158 @@ export function ruleSetFile(id) {
   };
 }
 
-/** A stand-in for OneTrust's banner script: shows a note; loads nothing. */
-export const OT_STUB_JS = `// OneTrust banner stand-in (Cookie Warden demo). The real stub loads the banner and its data;
-// this one only shows that a banner would be here.
+/**
+ * A stand-in for OneTrust's banner script with OneTrust's public interface, as its developer
+ * documentation and the SDK describe it: `OneTrust.GetDomainData()` (the groups of `domainData`),
+ * `OneTrust.UpdateConsent("Category", "C0002:0,C0004:1")` (saves, closes the banner),
+ * `OneTrust.IsAlertBoxClosed()`, `window.OnetrustActiveGroups` (",C0001,C0003,"), and a banner
+ * (`#onetrust-banner-sdk`) with the usual buttons until an answer is saved. The answer is kept in
+ * localStorage (the real one keeps it in its OptanonConsent cookie; a stand-in leaves the shop's
+ * cookies as the tests expect them). For the tests it records each call in `window.__cmpCalls`
+ * with the time, and when its interface was ready in `window.__cmpReadyAt`.
+ * `variant: 'broken'`: UpdateConsent throws, as a platform that refuses the answer would.
+ */
+export function oneTrustStub(domainData, { variant = '' } = {}) {
+  const groups = (domainData?.Groups ?? []).map((g) => ({
+    CustomGroupId: g.CustomGroupId,
+    OptanonGroupId: g.OptanonGroupId,
+    GroupName: g.GroupName,
+    Status: g.Status,
+    Parent: g.Parent,
+    Type: g.Type,
+  }));
+  return `// OneTrust banner stand-in (Cookie Warden tests): OneTrust's public interface, nothing else.
 (function () {
-  var note = document.createElement('div');
-  note.id = 'onetrust-banner-sdk';
-  note.textContent = 'Cookie banner (OneTrust stand-in)';
-  (document.body || document.documentElement).appendChild(note);
+  var groups = ${JSON.stringify(groups)};
+  var broken = ${JSON.stringify(variant === 'broken')};
+  var key = 'standin-onetrust' + (broken ? '-broken' : '');
+  var saved = null;
+  try { saved = JSON.parse(localStorage.getItem(key)); } catch (e) {}
+  var calls = (window.__cmpCalls = []);
+  var alwaysOn = groups.filter(function (g) { return /always active/i.test(g.Status); }).map(function (g) { return g.CustomGroupId; });
+  var setActive = function () {
+    var on = alwaysOn.concat(saved ? saved.on : []);
+    window.OnetrustActiveGroups = ',' + on.join(',') + ',';
+  };
+  setActive();
+  var banner = null;
+  var show = function () {
+    if (saved || banner) return;
+    banner = document.createElement('div');
+    banner.id = 'onetrust-banner-sdk';
+    banner.setAttribute('role', 'dialog');
+    banner.setAttribute('aria-label', 'Cookie banner');
+    banner.style.cssText = 'position:fixed;left:0;right:0;bottom:0;padding:1rem;background:#fff;border-top:2px solid #333;';
+    banner.innerHTML = '<p>We use cookies (OneTrust stand-in).</p><button id="onetrust-accept-btn-handler">Accept All Cookies</button> <button id="onetrust-reject-all-handler">Reject All</button>';
+    document.body.appendChild(banner);
+  };
+  if (document.body) show(); else document.addEventListener('DOMContentLoaded', show);
+  var save = function (on) {
+    saved = { on: on };
+    localStorage.setItem(key, JSON.stringify(saved));
+    setActive();
+    if (banner) { banner.remove(); banner = null; }
+  };
+  window.OneTrust = {
+    GetDomainData: function () { return { Groups: groups }; },
+    IsAlertBoxClosed: function () { return !!saved; },
+    UpdateConsent: function (type, value) {
+      calls.push({ fn: 'UpdateConsent', type: type, value: value, at: performance.now() });
+      if (broken) throw new Error('OneTrust stand-in: consent not accepted');
+      if (type !== 'Category') return;
+      var on = saved ? saved.on.slice() : [];
+      String(value).split(',').forEach(function (pair) {
+        var parts = pair.split(':');
+        var id = parts[0];
+        if (alwaysOn.indexOf(id) >= 0) return;
+        on = on.filter(function (g) { return g !== id; });
+        if (parts[1] === '1') on.push(id);
+      });
+      save(on);
+    },
+    AllowAll: function () { calls.push({ fn: 'AllowAll', at: performance.now() }); save(groups.map(function (g) { return g.CustomGroupId; })); },
+    RejectAll: function () { calls.push({ fn: 'RejectAll', at: performance.now() }); save([]); },
+    Close: function () { calls.push({ fn: 'Close', at: performance.now() }); },
+  };
+  window.__cmpReadyAt = performance.now();
+})();
+`;
+}
+
+/**
+ * A stand-in for Cookiebot's uc.js with Cookiebot's public interface (its SDK documentation):
+ * `Cookiebot.consent` ({necessary, preferences, statistics, marketing}), `hasResponse`,
+ * `dialog.visible`, `submitCustomConsent(preferences, statistics, marketing)` and `hide()`, the
+ * `CookiebotOnDialogInit` event, and a dialog (`#CybotCookiebotDialog`) until an answer is
+ * saved (in localStorage here). Calls are recorded in `window.__cmpCalls`.
+ */
+export const COOKIEBOT_UC_JS = `// Cookiebot uc.js stand-in (Cookie Warden tests): Cookiebot's public interface, nothing else.
+(function () {
+  var key = 'standin-cookiebot';
+  var saved = null;
+  try { saved = JSON.parse(localStorage.getItem(key)); } catch (e) {}
+  var calls = (window.__cmpCalls = []);
+  var dialog = null;
+  var show = function () {
+    if (saved || dialog) return;
+    dialog = document.createElement('div');
+    dialog.id = 'CybotCookiebotDialog';
+    dialog.setAttribute('role', 'dialog');
+    dialog.setAttribute('aria-label', 'Cookie banner');
+    dialog.style.cssText = 'position:fixed;left:0;right:0;bottom:0;padding:1rem;background:#fff;border-top:2px solid #333;';
+    dialog.innerHTML = '<p>This website uses cookies (Cookiebot stand-in).</p><button id="CybotCookiebotDialogBodyButtonDecline">Deny</button> <button id="CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll">Allow all</button>';
+    document.body.appendChild(dialog);
+    window.Cookiebot.dialog.visible = true;
+  };
+  var consent = saved || { necessary: true, preferences: false, statistics: false, marketing: false };
+  window.Cookiebot = window.CookieConsent = {
+    consent: consent,
+    hasResponse: !!saved,
+    dialog: { visible: false },
+    submitCustomConsent: function (preferences, statistics, marketing) {
+      calls.push({ fn: 'submitCustomConsent', args: [preferences, statistics, marketing], at: performance.now() });
+      saved = { necessary: true, preferences: !!preferences, statistics: !!statistics, marketing: !!marketing };
+      localStorage.setItem(key, JSON.stringify(saved));
+      this.consent = saved;
+      this.hasResponse = true;
+      this.hide();
+    },
+    hide: function () {
+      if (dialog) { dialog.remove(); dialog = null; }
+      this.dialog.visible = false;
+    },
+  };
+  if (document.body) show(); else document.addEventListener('DOMContentLoaded', show);
+  window.__cmpReadyAt = performance.now();
+  window.dispatchEvent(new Event('CookiebotOnDialogInit'));
 })();
 `;
 
-/** A stand-in for Cookiebot's uc.js: shows a note; loads nothing. */
-export const COOKIEBOT_UC_JS = `// Cookiebot uc.js stand-in (Cookie Warden demo).
-(function () {
-  var note = document.createElement('div');
-  note.id = 'CybotCookiebotDialog';
-  note.textContent = 'Cookie banner (Cookiebot stand-in)';
-  (document.body || document.documentElement).appendChild(note);
-})();
-`;
+/**
+ * A page with a banner shaped like TermsFeed's Cookie Consent (v4: `.termsfeed-com---nb` with
+ * "I agree" and "I decline" buttons), which autoconsent's rules know and no platform interface
+ * answers. A click is recorded in `window.__bannerClicks` and closes it.
+ */
+export function termsFeedBanner() {
+  return `<div class="termsfeed-com---nb termsfeed-com---nb-simple termsfeed-com---palette-light" id="termsfeed-banner" role="dialog" aria-label="Cookie consent" style="position:fixed;left:0;right:0;bottom:0;padding:1rem;background:#fff;border-top:2px solid #333;">
+  <p class="cc-nb-title">We use cookies</p>
+  <p class="cc-nb-text">We use cookies for statistics and marketing.</p>
+  <div class="cc-nb-buttons-container">
+    <button class="cc-nb-okagree" role="button">I agree</button>
+    <button class="cc-nb-reject" role="button">I decline</button>
+    <button class="cc-nb-changep" role="button">Change my preferences</button>
+  </div>
+</div>
+<script>
+  window.__bannerClicks = [];
+  document.querySelectorAll('#termsfeed-banner button').forEach(function (b) {
+    b.addEventListener('click', function () {
+      window.__bannerClicks.push(b.className);
+      if (b.className !== 'cc-nb-changep') document.getElementById('termsfeed-banner').remove();
+    });
+  });
+</script>`;
+}
 
 const js = (value) => JSON.stringify(value).replace(/'/g, "\\'");
 

@@ -28,7 +28,8 @@ import {
   kaltiotLanguageFile,
   shopLanguageFile,
   ruleSetFile,
-  OT_STUB_JS,
+  oneTrustStub,
+  termsFeedBanner,
   COOKIEBOT_UC_JS,
   cookiebotDeclaration,
   cookiebotDomainWarning,
@@ -78,6 +79,21 @@ export const HOSTS = Object.freeze({
   // Sites whose declaration comes from their consent platform (demo/cmp.mjs, issue 11).
   kaltiotOt: 'www.kaltiot-ot.test',
   cmpPointer: 'www.cmp-pointer.test',
+  // A banner only autoconsent's rules answer, and a site asking for consent with ADPC (issue 15).
+  bannerShop: 'www.banner-shop.test',
+  adpcShop: 'www.adpc-shop.test',
+});
+
+/** The ADPC consent requests of www.adpc-shop.test: in its resource, and in its script's call. */
+export const ADPC_REQUESTS = Object.freeze({
+  resource: [
+    { id: 'q1analytics', text: 'Measure how visitors use this shop, to improve it.' },
+    { id: 'q2newsletter', text: 'Send you our newsletter with offers.' },
+  ],
+  js: [
+    { id: 'q1analytics', text: 'Measure how visitors use this shop, to improve it.' },
+    { id: 'q3reviews', text: 'Show reviews from our partner.' },
+  ],
 });
 
 /**
@@ -1335,7 +1351,10 @@ export async function startDemoServer({
   const json = (res, value) => policyJson(res, jsonBody(value));
   /** OneTrust's files under `base` (a path prefix) for domain `id` with `languageFile(lang)`. */
   const oneTrustFiles = (res, p, base, id, languageFile) => {
-    if (p === `${base}/scripttemplates/otSDKStub.js`) return scriptAnswer(res, OT_STUB_JS);
+    if (p === `${base}/scripttemplates/otSDKStub.js`) {
+      const variant = new URL(res.req.url, 'https://x').searchParams.get('variant') ?? '';
+      return scriptAnswer(res, oneTrustStub(languageFile('en').DomainData, { variant }), variant ? 0 : 3600);
+    }
     if (p === `${base}/consent/${id}/${id}.json`) return json(res, ruleSetFile(id));
     const lang = new RegExp(`^${base}/consent/${id}/${ONETRUST.ruleSetId}/([a-z-]+)\\.json$`).exec(p)?.[1];
     if (lang === 'en' || lang === 'fi') return json(res, languageFile(lang));
@@ -1396,7 +1415,58 @@ export async function startDemoServer({
     if (p === '/last.gif') return gif(res);
     return notFound(res);
   };
-  const onetrustShop = shop((h) => shopPage(h, 'OneTrust', `<script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js" data-domain-script="${ONETRUST.shopId}" charset="UTF-8"></script>`, secure));
+  const onetrustShopPage = shop((h) => shopPage(h, 'OneTrust', `<script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js" data-domain-script="${ONETRUST.shopId}" charset="UTF-8"></script>`, secure));
+  const onetrustShop = (req, res, p, h) => {
+    // A page whose OneTrust refuses every answer (the interface throws).
+    if (p === '/broken.html') {
+      return html(res, shopPage(h, 'OneTrust', `<script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js?variant=broken" data-domain-script="${ONETRUST.shopId}" charset="UTF-8"></script>`, secure));
+    }
+    return onetrustShopPage(req, res, p, h);
+  };
+  const bannerShop = (req, res, p, h) => {
+    if (p === '/' || p === '/index.html') {
+      return html(
+        res,
+        page({
+          title: `${h} – a shop with a TermsFeed-style banner`,
+          body: `<main><h1>${escapeHtml(h)}</h1><p>A shop whose cookie banner has no interface to answer through.</p><p><a id="next" href="/next.html">Next page</a></p><img src="/last.gif" width="1" height="1" alt="" id="last"></main>\n${termsFeedBanner()}`,
+        }),
+      );
+    }
+    if (p === '/next.html') return html(res, page({ title: 'Next', body: '<main><h1>Next page</h1></main>' }));
+    if (p === '/last.gif') return gif(res);
+    return notFound(res);
+  };
+  // A site that publishes ADPC consent requests: in a Link header on its pages, and through
+  // navigator.dataProtectionControl.request() from its script.
+  const adpcShop = (req, res, p, h) => {
+    if (p === '/' || p === '/index.html') {
+      return html(
+        res,
+        page({
+          title: `${h} – a shop that asks for consent through ADPC`,
+          body: `<main><h1>${escapeHtml(h)}</h1><p>Asks for consent with ADPC.</p><output id="decisions"></output><img src="/last.gif" width="1" height="1" alt="" id="last"></main>
+<script>
+  window.__adpc = null;
+  if (navigator.dataProtectionControl) {
+    navigator.dataProtectionControl.request(${JSON.stringify(ADPC_REQUESTS.js)}).then(function (d) {
+      window.__adpc = d;
+      document.getElementById('decisions').textContent = JSON.stringify(d);
+    });
+    window.__adpcChanges = [];
+    navigator.dataProtectionControl.addEventListener('decisionchange', function (e) {
+      window.__adpcChanges.push(e.userDecisions);
+    });
+  }
+</script>`,
+        }),
+        { Link: '</consent-requests.json>; rel="consent-requests"' },
+      );
+    }
+    if (p === '/consent-requests.json') return policyJson(res, JSON.stringify({ consentRequests: ADPC_REQUESTS.resource }));
+    if (p === '/last.gif') return gif(res);
+    return notFound(res);
+  };
   const cookiebotShop = shop((h) => shopPage(h, 'Cookiebot', `<script id="Cookiebot" src="https://consent.cookiebot.com/uc.js" data-cbid="${COOKIEBOT_CBID}" data-blockingmode="auto"></script>`, secure));
   const shopTrackers = (req, res, p) => {
     if (p === '/pixel.gif' || p === '/m.gif') return gif(res);
@@ -1463,6 +1533,8 @@ export async function startDemoServer({
     ['cookiebot.com', cookiebot],
     ['onetrust-shop.test', onetrustShop],
     ['cookiebot-shop.test', cookiebotShop],
+    ['banner-shop.test', bannerShop],
+    ['adpc-shop.test', adpcShop],
     ['cmp-metrics.test', shopTrackers],
     ['cmp-ads.test', shopTrackers],
   ];
@@ -1484,6 +1556,8 @@ export async function startDemoServer({
       fetchSite: req.headers['sec-fetch-site'] ?? null,
       // Global Privacy Control, as the browser sent it.
       gpc: req.headers['sec-gpc'] ?? null,
+      // The Advanced Data Protection Control signal, as the browser sent it.
+      adpc: req.headers.adpc ?? null,
       // Validators of a cached answer, had the client kept one.
       ifNoneMatch: req.headers['if-none-match'] ?? null,
       ifModifiedSince: req.headers['if-modified-since'] ?? null,

@@ -41,6 +41,12 @@ node -e '
   fs.writeFileSync(process.argv[2], JSON.stringify(manifest, null, 2) + "\n");
 ' "$version" "$out/manifest.json"
 cp extension/*.js "$out/"
+# DuckDuckGo's autoconsent (MPL-2.0, from npm, unmodified) with its compact rules and our few
+# lines that start it (extension/src/autoconsent-entry.mjs): one classic script the background
+# injects into a page only when it is needed, never into the background.
+node_modules/.bin/esbuild extension/src/autoconsent-entry.mjs --bundle --format=iife \
+  --target=firefox140,chrome121 --minify --legal-comments=eof --log-level=warning \
+  --outfile="$out/autoconsent.js"
 # The shipped background carries no test hooks: the block between the test-hooks markers (the
 # protocol callable from the worker, the start-up figures) goes; dist/extension-testing/ keeps it.
 sed -i '/^\/\/ test-hooks: begin$/,/^\/\/ test-hooks: end$/d' "$out/background.js"

@@ -90,6 +90,8 @@ make_zip "$firefox_dir" "$firefox_zip"
 # --- the source archive for AMO's reviewers: git archive HEAD plus a generated BUILD.md --------
 wbg_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 binaryen_version="$(node -p 'require("./package-lock.json").packages["node_modules/binaryen"].version')"
+autoconsent_version="$(node -p 'require("./package-lock.json").packages["node_modules/@duckduckgo/autoconsent"].version')"
+esbuild_version="$(node -p 'require("./package-lock.json").packages["node_modules/esbuild"].version')"
 rustc_version="$(rustc --version)"
 rust_toolchain="$(rustc --version | awk '{ print $2 }')"
 node_version="$(node --version)"
@@ -102,7 +104,9 @@ This archive is the source of Cookie Warden $version: the files tracked in git a
 (\`pkg/background_bg.wasm\` for the background and \`pkg/pages_bg.wasm\` for the popup and
 the options page, each with its wasm-bindgen glue \`pkg/<role>.js\`); every
 other file of the add-on is copied from this tree as it is (\`manifest.json\` gets the version
-from \`Cargo.toml\`).
+from \`Cargo.toml\`), except \`autoconsent.js\`: DuckDuckGo's \`@duckduckgo/autoconsent\`
+$autoconsent_version (MPL-2.0, from npm, unmodified) with its compact rules, bundled and minified
+by esbuild $esbuild_version from \`extension/src/autoconsent-entry.mjs\`.
 
 ## What it was built with
 
@@ -111,7 +115,8 @@ from \`Cargo.toml\`).
   \`wasm32-unknown-unknown\`
 - \`wasm-bindgen-cli\` $wbg_version (equal to the \`wasm-bindgen\` crate in \`Cargo.lock\`)
 - Node.js 20 ($node_version) and npm; \`npm ci\` installs the pinned tools of
-  \`package-lock.json\`, of which the build uses binaryen $binaryen_version (its \`wasm-opt\`)
+  \`package-lock.json\`, of which the build uses binaryen $binaryen_version (its \`wasm-opt\`),
+  esbuild $esbuild_version and \`@duckduckgo/autoconsent\` $autoconsent_version
 
 ## Steps
 

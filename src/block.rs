@@ -60,9 +60,20 @@ pub mod priority {
     /// allow rule still says `Sec-GPC: 1`. (It cannot keep a block rule from blocking: header
     /// rules are looked at only for requests that are not blocked.)
     pub const GPC_HEADER: u32 = 1_000;
+    /// The ADPC header rules of sites whose signal differs from every site's
+    /// ([`crate::adpc::rules`]): above the rule for every site (also at [`GPC_HEADER`]), so that
+    /// for a request to such a site the browser sets the site's value and not the general one.
+    pub const ADPC_SITE_HEADER: u32 = 1_001;
 
     /// Every priority above, for checks that the table keeps its order.
-    pub const ALL: [u32; 5] = [STATIC_BLOCK, SITE_BLOCK, SITE_ALLOW, PAUSE, GPC_HEADER];
+    pub const ALL: [u32; 6] = [
+        STATIC_BLOCK,
+        SITE_BLOCK,
+        SITE_ALLOW,
+        PAUSE,
+        GPC_HEADER,
+        ADPC_SITE_HEADER,
+    ];
 }
 
 /// The actions one site's rules take. A paused site uses the same two ids for its rules: the
@@ -592,12 +603,17 @@ impl RulesetSwitch {
     }
 }
 
-/// What makes the installed dynamic rules match the rule book and the Global Privacy Control
-/// choice: site rules (ids from [`FIRST_SITE_RULE_ID`]) that no site of the book `owned` are
-/// removed, and the [`gpc_rule`] is added (or replaced, if it differs) when `gpc` is on and
-/// removed when it is off. Rules below [`FIRST_SITE_RULE_ID`] other than the GPC rule are left
-/// alone.
-pub fn reconcile(installed: &BTreeMap<u32, Rule>, owned: &BTreeSet<u32>, gpc: bool) -> RuleUpdate {
+/// What makes the installed dynamic rules match the rule book, the Global Privacy Control
+/// choice and the ADPC header rules: site rules (ids from [`FIRST_SITE_RULE_ID`]) that no site of
+/// the book `owned` are removed; the [`gpc_rule`] is added (or replaced, if it differs) when
+/// `gpc` is on and removed when it is off; the ADPC rules become `adpc`
+/// ([`crate::adpc::rules`]). Other rules below [`FIRST_SITE_RULE_ID`] are left alone.
+pub fn reconcile(
+    installed: &BTreeMap<u32, Rule>,
+    owned: &BTreeSet<u32>,
+    gpc: bool,
+    adpc: &[Rule],
+) -> RuleUpdate {
     let mut update = RuleUpdate {
         remove_rule_ids: installed
             .keys()
@@ -606,15 +622,25 @@ pub fn reconcile(installed: &BTreeMap<u32, Rule>, owned: &BTreeSet<u32>, gpc: bo
             .collect(),
         add_rules: Vec::new(),
     };
-    let wanted = gpc_rule();
-    match (gpc, installed.get(&wanted.id)) {
-        (true, Some(rule)) if *rule == wanted => {}
-        (true, _) => {
+    let want = |wanted: Rule, update: &mut RuleUpdate| {
+        if installed.get(&wanted.id) != Some(&wanted) {
             update.remove_rule_ids.push(wanted.id);
             update.add_rules.push(wanted);
         }
-        (false, Some(_)) => update.remove_rule_ids.push(wanted.id),
-        (false, None) => {}
+    };
+    let gpc_wanted = gpc_rule();
+    if gpc {
+        want(gpc_wanted, &mut update);
+    } else if installed.contains_key(&gpc_wanted.id) {
+        update.remove_rule_ids.push(gpc_wanted.id);
+    }
+    for rule in adpc {
+        want(rule.clone(), &mut update);
+    }
+    for id in installed.keys() {
+        if crate::adpc::is_rule_id(*id) && !adpc.iter().any(|r| r.id == *id) {
+            update.remove_rule_ids.push(*id);
+        }
     }
     update
 }

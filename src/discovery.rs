@@ -142,6 +142,12 @@ pub fn well_known_candidates(page_url: &str) -> Vec<Candidate> {
 /// Finds `rel="cookie-policy"` in a `Link` header value and resolves it against `base` (the
 /// page's URL). Returns `None` when the header has no such link or the URL is not http(s).
 pub fn link_header_target(header: &str, base: &str) -> Option<String> {
+    link_target(header, base, "cookie-policy")
+}
+
+/// Finds the link of relation `rel` in a `Link` header value and resolves it against `base`.
+/// Returns `None` when the header has no such link or the URL is not http(s).
+pub fn link_target(header: &str, base: &str, rel: &str) -> Option<String> {
     for link in split_links(header) {
         let link = link.trim();
         let Some(rest) = link.strip_prefix('<') else {
@@ -159,7 +165,7 @@ pub fn link_header_target(header: &str, base: &str) -> Option<String> {
                     .trim()
                     .trim_matches('"')
                     .split_ascii_whitespace()
-                    .any(|rel| rel.eq_ignore_ascii_case("cookie-policy"))
+                    .any(|r| r.eq_ignore_ascii_case(rel))
         });
         if is_policy {
             return resolve_url(target.trim(), base);

@@ -37,9 +37,11 @@
 //! ```
 
 pub mod activity;
+pub mod adpc;
 pub mod audit;
 pub mod block;
 pub mod bundled;
+pub mod consent;
 pub mod date;
 pub mod decide;
 pub mod deletions;

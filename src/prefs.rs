@@ -12,7 +12,7 @@ use crate::domain::Site;
 use crate::policy::CategoryId;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The version [`Preferences`] are written in.
 pub const PREFS_VERSION: u64 = 2;
@@ -90,6 +90,14 @@ pub struct SiteChoices {
     /// Paused until the browser restarts ([`Preferences::end_session_pauses`]).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub paused_for_session: bool,
+    /// The site's consent banner is left alone (an exception to
+    /// [`Preferences::answer_banners`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub leave_banner: bool,
+    /// The site's ADPC consent requests the visitor allowed, by identifier: the only consent
+    /// the ADPC signal ever gives ([`crate::adpc`]).
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub adpc_consent: BTreeSet<String>,
 }
 
 impl SiteChoices {
@@ -99,6 +107,8 @@ impl SiteChoices {
             && self.services.is_empty()
             && self.cookies.is_empty()
             && self.pause().is_none()
+            && !self.leave_banner
+            && self.adpc_consent.is_empty()
     }
 
     /// The site's pause, if it is paused.
@@ -145,6 +155,9 @@ pub const MAX_COOKIE_CHOICES_PER_SITE: usize = 500;
 /// together to 4,096 bytes).
 pub const MAX_COOKIE_NAME_BYTES: usize = 4096;
 
+/// ADPC consents kept per site (a site may ask for any number).
+pub const MAX_ADPC_CONSENTS_PER_SITE: usize = 100;
+
 /// All of the visitor's choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -163,6 +176,16 @@ pub struct Preferences {
     /// a known tracker in a more permissive one (off: such a service is treated by the
     /// category it is known by, [`crate::trackers::corrections`]).
     pub trust_site_categories: bool,
+    /// Whether to answer sites' consent banners with the visitor's choices ([`crate::consent`]).
+    #[serde(default = "yes")]
+    pub answer_banners: bool,
+    /// Whether a banner may be answered "accept all" on a site where the visitor allows every
+    /// category (off: such a banner is left alone).
+    #[serde(default)]
+    pub accept_banners: bool,
+    /// Whether to send the ADPC signal ([`crate::adpc`]).
+    #[serde(default = "yes")]
+    pub adpc: bool,
     /// Per-site overrides.
     pub sites: BTreeMap<Site, SiteChoices>,
 }
@@ -179,9 +202,16 @@ impl Default for Preferences {
             act_without_policy: true,
             global_privacy_control: true,
             trust_site_categories: false,
+            answer_banners: true,
+            accept_banners: false,
+            adpc: true,
             sites: BTreeMap::new(),
         }
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Necessary and functional allowed, statistics and marketing denied.
@@ -341,6 +371,51 @@ impl Preferences {
         }
     }
 
+    /// Whether the visitor leaves `site`'s banner alone.
+    pub fn leaves_banner(&self, site: &Site) -> bool {
+        self.sites.get(site).is_some_and(|c| c.leave_banner)
+    }
+
+    /// Makes `site` an exception to answering banners (or ends the exception).
+    pub fn set_leave_banner(&mut self, site: &Site, leave: bool) {
+        let entry = self.sites.entry(site.clone()).or_default();
+        entry.leave_banner = leave;
+        if entry.is_empty() {
+            self.sites.remove(site);
+        }
+    }
+
+    /// Whether the visitor allowed ADPC consent request `id` on `site`.
+    pub fn adpc_allowed(&self, site: &Site, id: &str) -> bool {
+        self.sites
+            .get(site)
+            .is_some_and(|c| c.adpc_consent.contains(id))
+    }
+
+    /// Allows or withdraws ADPC consent request `id` on `site`. Refused (false) for an
+    /// identifier the signal cannot carry ([`crate::adpc::is_identifier`]) or a new one past
+    /// [`MAX_ADPC_CONSENTS_PER_SITE`].
+    pub fn set_adpc(&mut self, site: &Site, id: &str, allowed: bool) -> bool {
+        if allowed {
+            if !crate::adpc::is_identifier(id) {
+                return false;
+            }
+            let entry = self.sites.entry(site.clone()).or_default();
+            if entry.adpc_consent.len() >= MAX_ADPC_CONSENTS_PER_SITE
+                && !entry.adpc_consent.contains(id)
+            {
+                return false;
+            }
+            entry.adpc_consent.insert(id.to_owned());
+        } else if let Some(entry) = self.sites.get_mut(site) {
+            entry.adpc_consent.remove(id);
+            if entry.is_empty() {
+                self.sites.remove(site);
+            }
+        }
+        true
+    }
+
     /// The stored form (JSON).
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
@@ -423,6 +498,9 @@ impl Preferences {
             ("actWithoutPolicy", &mut prefs.act_without_policy),
             ("globalPrivacyControl", &mut prefs.global_privacy_control),
             ("trustSiteCategories", &mut prefs.trust_site_categories),
+            ("answerBanners", &mut prefs.answer_banners),
+            ("acceptBanners", &mut prefs.accept_banners),
+            ("adpc", &mut prefs.adpc),
         ] {
             if let Some(value) = read(field, &mut diagnostics) {
                 match value.as_bool() {
@@ -555,12 +633,39 @@ fn read_sites(
         for (field, slot) in [
             ("paused", &mut choices.paused),
             ("pausedForSession", &mut choices.paused_for_session),
+            ("leaveBanner", &mut choices.leave_banner),
         ] {
             if let Some(v) = fields.get(field) {
                 match v.as_bool() {
                     Some(b) => *slot = b,
                     None => diagnostics.push(bad(&inner.field(field), "true or false", v)),
                 }
+            }
+        }
+        if let Some(v) = fields.get("adpcConsent") {
+            match v {
+                Value::Array(ids) => {
+                    for (i, id) in ids.iter().enumerate() {
+                        let place = inner.field("adpcConsent").index(i);
+                        match id.as_str() {
+                            Some(id)
+                                if crate::adpc::is_identifier(id)
+                                    && choices.adpc_consent.len() < MAX_ADPC_CONSENTS_PER_SITE =>
+                            {
+                                choices.adpc_consent.insert(id.to_owned());
+                            }
+                            _ => diagnostics.push(Diagnostic::warning(
+                                &place,
+                                format!(
+                                    "not an ADPC identifier (letters, digits and -_.:/, at most \
+                                     {} bytes) or past {MAX_ADPC_CONSENTS_PER_SITE}; dropped",
+                                    crate::adpc::MAX_ID_BYTES
+                                ),
+                            )),
+                        }
+                    }
+                }
+                other => diagnostics.push(bad(&inner.field("adpcConsent"), "a list", other)),
             }
         }
         if let Some(v) = fields.get("pausedUntil") {

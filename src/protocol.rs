@@ -3,6 +3,7 @@
 //! tagged by `type`. Changing the visitor's choices is pure and lives here too
 //! ([`Request::apply_to`]); the background persists the result and carries it out.
 
+use crate::consent::{AutoAction, Group, Leave, Outcome, Plan, Platform};
 use crate::discovery::PageScript;
 use crate::domain::Site;
 use crate::policy::CategoryId;
@@ -143,6 +144,71 @@ pub enum Request {
         /// The new preferences, in their stored form.
         preferences: serde_json::Value,
     },
+    /// Whether to answer sites' consent banners.
+    SetAnswerBanners {
+        /// On or off.
+        on: bool,
+    },
+    /// Whether a banner may be accepted on a site where the visitor allows everything.
+    SetAcceptBanners {
+        /// On or off.
+        on: bool,
+    },
+    /// Whether to send the ADPC signal.
+    SetAdpc {
+        /// On or off.
+        on: bool,
+    },
+    /// Leave one site's banner alone (or answer it again).
+    SetLeaveBanner {
+        /// The site.
+        site: Site,
+        /// Leave it alone.
+        leave: bool,
+    },
+    /// Allow or withdraw one of a site's ADPC consent requests.
+    SetAdpcConsent {
+        /// The site.
+        site: Site,
+        /// The request's identifier.
+        id: String,
+        /// Allowed or not.
+        allowed: bool,
+    },
+    /// Answer the banner of the page a tab shows again (the panel's button).
+    AnswerBanner {
+        /// The tab.
+        tab_id: i32,
+    },
+    /// From the content script: the page's consent platform is ready, with these groups. The
+    /// page is the sender's.
+    BannerReady {
+        /// The platform.
+        platform: Platform,
+        /// Its groups, as the page has them.
+        #[serde(default)]
+        groups: Vec<Group>,
+    },
+    /// From the content script: the page has a banner no platform interface answers; may
+    /// autoconsent answer it?
+    BannerAuto,
+    /// From the content script: what became of the page's banner.
+    BannerOutcome {
+        /// The outcome.
+        outcome: Outcome,
+    },
+    /// From the content script: the page's ADPC consent requests, from its
+    /// `navigator.dataProtectionControl.request()` call (any JSON; read tolerantly).
+    AdpcRequests {
+        /// The requests, as the page gave them.
+        requests: serde_json::Value,
+    },
+    /// From the content script: the page links its ADPC consent requests
+    /// (`<link rel="consent-requests">`).
+    AdpcLink {
+        /// The link's absolute URL.
+        url: String,
+    },
     /// From the content script: the page links its policy. The page is the sender's (the
     /// browser says which page sent it), never one the message names.
     PolicyLink {
@@ -196,6 +262,24 @@ pub enum Response {
     },
     /// Done.
     Done,
+    /// What to tell the page's consent platform.
+    BannerPlan {
+        /// The plan.
+        plan: Plan,
+    },
+    /// What autoconsent may do on the page: `action`, or leave the banner (`leave`), and the
+    /// rules of platforms answered through their interface, which it must not click through.
+    BannerAuto {
+        /// What to do, if anything.
+        action: Option<AutoAction>,
+        /// Why not, if not.
+        leave: Option<Leave>,
+    },
+    /// The visitor's decisions on the page's ADPC requests.
+    AdpcDecisions {
+        /// As `navigator.dataProtectionControl.request()` resolves them.
+        decisions: crate::adpc::Decisions,
+    },
     /// When events happened: `[name, milliseconds since the Unix epoch]`, oldest first.
     Timings {
         /// The events, such as `rules:kaltiot.test`.
@@ -298,7 +382,13 @@ impl Request {
                 *top_frame
                     && matches!(
                         self,
-                        Request::PolicyLink { .. } | Request::PageScripts { .. }
+                        Request::PolicyLink { .. }
+                            | Request::PageScripts { .. }
+                            | Request::BannerReady { .. }
+                            | Request::BannerAuto
+                            | Request::BannerOutcome { .. }
+                            | Request::AdpcRequests { .. }
+                            | Request::AdpcLink { .. }
                     )
             }
             Sender::Unknown => false,
@@ -316,7 +406,9 @@ impl Request {
             | Request::SetCookieChoice { site, .. }
             | Request::ForgetSite { site }
             | Request::DeleteNow { site }
-            | Request::RefreshPolicy { site, .. } => Some(site.clone()),
+            | Request::RefreshPolicy { site, .. }
+            | Request::SetLeaveBanner { site, .. }
+            | Request::SetAdpcConsent { site, .. } => Some(site.clone()),
             Request::GetPanel { .. }
             | Request::SetDefault { .. }
             | Request::SetUndeclared { .. }
@@ -327,7 +419,16 @@ impl Request {
             | Request::GetTimings
             | Request::SetPreferences { .. }
             | Request::PolicyLink { .. }
-            | Request::PageScripts { .. } => None,
+            | Request::PageScripts { .. }
+            | Request::SetAnswerBanners { .. }
+            | Request::SetAcceptBanners { .. }
+            | Request::SetAdpc { .. }
+            | Request::AnswerBanner { .. }
+            | Request::BannerReady { .. }
+            | Request::BannerAuto
+            | Request::BannerOutcome { .. }
+            | Request::AdpcRequests { .. }
+            | Request::AdpcLink { .. } => None,
         }
     }
 
@@ -341,6 +442,8 @@ impl Request {
                 | Request::SetCookieChoice { .. }
                 | Request::ForgetSite { .. }
                 | Request::SetPreferences { .. }
+                | Request::SetLeaveBanner { .. }
+                | Request::SetAdpcConsent { .. }
         ) || self.is_global_change()
     }
 
@@ -354,6 +457,9 @@ impl Request {
                 | Request::SetActWithoutPolicy { .. }
                 | Request::SetGlobalPrivacyControl { .. }
                 | Request::SetTrustSiteCategories { .. }
+                | Request::SetAnswerBanners { .. }
+                | Request::SetAcceptBanners { .. }
+                | Request::SetAdpc { .. }
         )
     }
 
@@ -395,6 +501,13 @@ impl Request {
             Request::SetCookieChoice { site, name, choice } => {
                 return prefs.set_cookie(site, name, *choice);
             }
+            Request::SetAnswerBanners { on } => prefs.answer_banners = *on,
+            Request::SetAcceptBanners { on } => prefs.accept_banners = *on,
+            Request::SetAdpc { on } => prefs.adpc = *on,
+            Request::SetLeaveBanner { site, leave } => prefs.set_leave_banner(site, *leave),
+            Request::SetAdpcConsent { site, id, allowed } => {
+                return prefs.set_adpc(site, id, *allowed);
+            }
             Request::GetPanel { .. }
             | Request::GetSitePanel { .. }
             | Request::GetSiteText { .. }
@@ -404,7 +517,13 @@ impl Request {
             | Request::GetTimings
             | Request::SetPreferences { .. }
             | Request::PolicyLink { .. }
-            | Request::PageScripts { .. } => return false,
+            | Request::PageScripts { .. }
+            | Request::AnswerBanner { .. }
+            | Request::BannerReady { .. }
+            | Request::BannerAuto
+            | Request::BannerOutcome { .. }
+            | Request::AdpcRequests { .. }
+            | Request::AdpcLink { .. } => return false,
         }
         true
     }

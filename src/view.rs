@@ -271,6 +271,12 @@ pub struct SiteView {
     /// Whether the categories' services were left out ([`SiteView::into_brief`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub brief: bool,
+    /// The site's consent banner: what was answered in this tab (the background fills it in).
+    #[serde(default)]
+    pub banner: Option<crate::consent::BannerView>,
+    /// The ADPC signal: the site's requests and what is sent (the background fills it in).
+    #[serde(default)]
+    pub adpc: Option<crate::adpc::AdpcView>,
 }
 
 impl SiteView {
@@ -672,6 +678,8 @@ pub fn site_view(input: &ViewInput<'_>) -> SiteView {
         deleted_other,
         blocked_other: input.activity.map_or(0, |a| a.blocked_other),
         brief: false,
+        banner: None,
+        adpc: None,
     }
 }
 

@@ -325,8 +325,12 @@ fn a_lost_rule_book_takes_back_the_slots_of_installed_rules() {
 fn the_privacy_header_outranks_every_allow_rule() {
     let gpc = block::gpc_rule();
     assert_eq!(gpc.priority, priority::GPC_HEADER);
-    for other in priority::ALL.iter().filter(|p| **p != priority::GPC_HEADER) {
-        assert!(gpc.priority > *other, "{} <= {other}", gpc.priority);
+    // Header rules (GPC, ADPC) outrank every rule that blocks or allows.
+    let headers = [priority::GPC_HEADER, priority::ADPC_SITE_HEADER];
+    for other in priority::ALL.iter().filter(|p| !headers.contains(p)) {
+        for header in headers {
+            assert!(header > *other, "{header} <= {other}");
+        }
     }
     let policy = policy_of(
         br#"{"version": 1, "site": "kaltiot.com", "services": [
@@ -500,7 +504,7 @@ fn reconciling_removes_what_the_book_does_not_own_and_follows_the_gpc_choice() {
         ),
     ];
     for (i, (rules, on, removed, added)) in cases.into_iter().enumerate() {
-        let update = block::reconcile(&rules, &owned, on);
+        let update = block::reconcile(&rules, &owned, on, &[]);
         assert_eq!(ids(&update), (removed.clone(), added.clone()), "case {i}");
         assert_eq!(
             update.is_empty(),
@@ -510,7 +514,7 @@ fn reconciling_removes_what_the_book_does_not_own_and_follows_the_gpc_choice() {
         let mut after = rules.clone();
         update.apply_to(&mut after);
         assert!(
-            block::reconcile(&after, &owned, on).is_empty(),
+            block::reconcile(&after, &owned, on, &[]).is_empty(),
             "case {i}: reconciled once is enough"
         );
     }

@@ -428,6 +428,14 @@ extern "C" {
     fn permissions_contains(permissions: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "permissions"], js_name = request)]
     fn permissions_request(permissions: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = executeScript)]
+    fn scripting_execute(injection: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "tabs"], js_name = sendMessage)]
+    fn tabs_send_message(
+        tab_id: i32,
+        message: &JsValue,
+        options: &JsValue,
+    ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = registerContentScripts)]
     fn scripting_register(scripts: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = unregisterContentScripts)]
@@ -525,7 +533,12 @@ pub fn request_site_access() -> Option<Promise> {
 /// Registers (or, with `on == false`, unregisters) the main-world script that sets
 /// `navigator.globalPrivacyControl` on every page.
 pub async fn set_gpc_script(on: bool) {
-    let id = "cookie-warden-gpc";
+    set_page_script("cookie-warden-gpc", "gpc.js", on, true).await;
+}
+
+/// Registers (or, with `on` false, unregisters) `file` as a script in the page's own world of
+/// every http(s) page, at document start, in every frame or only the top one.
+pub async fn set_page_script(id: &str, file: &str, on: bool, all_frames: bool) {
     let ids = js_sys::Array::of1(&JsValue::from_str(id));
     let filter = js_sys::Object::new();
     let _ = Reflect::set(&filter, &"ids".into(), &ids);
@@ -545,10 +558,7 @@ pub async fn set_gpc_script(on: bool) {
         let _ = Reflect::set(&script, &JsValue::from_str(key), &value);
     };
     set("id", JsValue::from_str(id));
-    set(
-        "js",
-        js_sys::Array::of1(&JsValue::from_str("gpc.js")).into(),
-    );
+    set("js", js_sys::Array::of1(&JsValue::from_str(file)).into());
     set(
         "matches",
         js_sys::Array::of2(
@@ -559,6 +569,33 @@ pub async fn set_gpc_script(on: bool) {
     );
     set("runAt", JsValue::from_str("document_start"));
     set("world", JsValue::from_str("MAIN"));
-    set("allFrames", JsValue::TRUE);
+    set("allFrames", JsValue::from_bool(all_frames));
     let _ = call(scripting_register(&js_sys::Array::of1(&script).into())).await;
+}
+
+/// Runs `file` in the content scripts' world of a tab's top-level frame.
+pub async fn execute_file(tab_id: i32, file: &str) -> Result<(), JsValue> {
+    let injection = js_sys::Object::new();
+    let target = js_sys::Object::new();
+    let _ = Reflect::set(&target, &"tabId".into(), &JsValue::from(tab_id));
+    let _ = Reflect::set(
+        &target,
+        &"frameIds".into(),
+        &js_sys::Array::of1(&JsValue::from(0)),
+    );
+    let _ = Reflect::set(&injection, &"target".into(), &target);
+    let _ = Reflect::set(
+        &injection,
+        &"files".into(),
+        &js_sys::Array::of1(&JsValue::from_str(file)),
+    );
+    call(scripting_execute(&injection)).await.map(|_| ())
+}
+
+/// Sends `message` to the content script of a tab's top-level frame (none there is not an
+/// error worth reporting: the answer is dropped).
+pub async fn send_to_tab(tab_id: i32, message: &JsValue) {
+    let options = js_sys::Object::new();
+    let _ = Reflect::set(&options, &"frameId".into(), &JsValue::from(0));
+    let _ = call(tabs_send_message(tab_id, message, &options)).await;
 }

@@ -120,6 +120,19 @@ test('a consent platform’s files on another site are never asked', () => scena
 
 test('navigation to rules: sites with their own policy and with a self-hosted OneTrust', () => scenario.navigationToRules(s));
 
+// Telling sites the visitor's choices (issue 15).
+
+test('OneTrust and Cookiebot are told exactly the visitor’s categories through their own interfaces; a switch re-answers; a paused site gets nothing', () =>
+  scenario.bannersAnsweredThroughTheirPlatforms(s));
+
+test('a banner whose platform refuses the answer is left as it was, the page usable, and the panel says so', () =>
+  scenario.unanswerableBannerIsLeftAndSaid(s));
+
+test('a banner only autoconsent knows is opted out of, never accepted', () => scenario.autoconsentOptsOut(s));
+
+test('ADPC: withdraw and objection by default, consent to exactly what the visitor allowed on the panel', () =>
+  scenario.adpcSignalFollowsTheVisitor(s));
+
 // Incognito windows: a browser of its own, with the extension allowed in incognito (the
 // visitor's choice on chrome://extensions; Chrome runs extensions there only when allowed).
 test('what is learned in an incognito window leaves no trace in storage.local or the dynamic rules', async () => {

@@ -169,6 +169,19 @@ test('a consent platform’s files on another site are never asked', () => scena
 
 test('navigation to rules: sites with their own policy and with a self-hosted OneTrust', () => scenario.navigationToRules(s));
 
+// Telling sites the visitor's choices (issue 15).
+
+test('OneTrust and Cookiebot are told exactly the visitor’s categories through their own interfaces; a switch re-answers; a paused site gets nothing', () =>
+  scenario.bannersAnsweredThroughTheirPlatforms(s));
+
+test('a banner whose platform refuses the answer is left as it was, the page usable, and the panel says so', () =>
+  scenario.unanswerableBannerIsLeftAndSaid(s));
+
+test('a banner only autoconsent knows is opted out of, never accepted', () => scenario.autoconsentOptsOut(s));
+
+test('ADPC: withdraw and objection by default, consent to exactly what the visitor allowed on the panel', () =>
+  scenario.adpcSignalFollowsTheVisitor(s));
+
 // An extension update in Firefox is covered by the temporary reinstall below (the same add-on id
 // installed again into the profile).
 test('a temporary add-on installed again after a restart keeps choices and cached policies', async () => {

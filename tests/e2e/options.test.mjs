@@ -302,7 +302,12 @@ test('every switch says its state in words beside it, and the words agree with t
       checked: row.querySelector('[role="switch"]')?.getAttribute('aria-checked'),
     })),
   );
-  assert.equal(rows.length, 7, JSON.stringify(rows));
+  assert.equal(rows.length, 10, JSON.stringify(rows));
+  // Answering banners and the ADPC signal are on by default, accepting a banner off.
+  const state = (label) => rows.find((r) => r.label === label)?.checked;
+  assert.equal(state('Answer sites’ consent banners with my choices'), 'true');
+  assert.equal(state('Send the ADPC privacy signal'), 'true');
+  assert.equal(state('Accept a banner where I allow every category'), 'false');
   for (const row of rows) {
     const on = row.checked === 'true';
     const words = on ? ['Allowed', 'On'] : ['Denied', 'Off'];

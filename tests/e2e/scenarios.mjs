@@ -72,7 +72,9 @@ import { axeViolations } from './axe.mjs';
 import { makeCertificate } from '../../demo/tls.mjs';
 
 export const TRACKERS = ['google-analytics.com', 'lfeeder.com'];
-export const POLICY_PATHS = ['/.well-known/cookie-policy.json', '/cookie-policy.json', '/tcf-disclosure.json'];
+// The places the extension fetches a declaration from (its policy, a TCF disclosure, a site's ADPC
+// consent requests).
+export const POLICY_PATHS = ['/.well-known/cookie-policy.json', '/cookie-policy.json', '/tcf-disclosure.json', '/consent-requests.json'];
 export const KALTIOT_TAB = '*://www.kaltiot.test/*';
 const STATISTICS_SWITCH = 'Allow Statistics on kaltiot.test';
 const MARKETING_SWITCH = 'Allow Marketing on kaltiot.test';
@@ -2326,4 +2328,195 @@ export async function pauseLengths(s) {
   await waitFor(async () => (await sitePanel(s.browser, 'kaltiot.test')).view.pause?.kind === 'untilRestart', { what: 'paused until restart' });
   await s.restart();
   await waitFor(async () => !(await sitePanel(s.browser, 'kaltiot.test')).view.paused, { what: 'the pause ended with the restart' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Telling sites the visitor's choices (issue 15): consent banners and the ADPC signal
+
+/** What the page's consent-platform stand-in recorded (demo/cmp.mjs). */
+const standIn = (page) =>
+  page.evaluate(() => ({
+    calls: window.__cmpCalls ?? null,
+    readyAt: window.__cmpReadyAt ?? null,
+    banner: !!document.querySelector('#onetrust-banner-sdk, #CybotCookiebotDialog'),
+  }));
+
+/** The panel's line about the tab's consent banner. */
+async function bannerLine(browser, host) {
+  const panel = await browser.openPanel(`*://${host}/*`);
+  try {
+    return (await panel.text('#banner-status')).trim();
+  } finally {
+    await panel.close();
+  }
+}
+
+/** Loads `url` with no answer stored by the page's platform stand-in (a first visit to it). */
+async function freshBanner(page, url) {
+  await page.goto(url);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(url);
+}
+
+/**
+ * OneTrust and Cookiebot stand-ins under their real host names, each with the platform's public
+ * interface: the interface is called once, with exactly the visitor's categories, and the
+ * banner goes away; the panel says what was told; a changed switch on the panel sends the new
+ * answer; a later visit, whose platform holds the answer, sends nothing; a paused site gets
+ * nothing. Figure: milliseconds from the platform's interface being ready to its call.
+ */
+export async function bannersAnsweredThroughTheirPlatforms(s) {
+  const { server, browser, page } = s;
+  const figures = {};
+  for (const [host, name, told] of [
+    [HTTPS_HOSTS.onetrustShop, 'OneTrust', (c) => `${c.fn} ${c.type} ${c.value}`],
+    [HTTPS_HOSTS.cookiebotShop, 'Cookiebot', (c) => `${c.fn} ${JSON.stringify(c.args)}`],
+  ]) {
+    const site = host.replace(/^www\./, '');
+    const url = server.secureUrl(host);
+    const want =
+      name === 'OneTrust'
+        ? ['UpdateConsent Category C0003:1,C0002:0,C0004:0,IABV2_1:0', 'UpdateConsent Category C0003:1,C0002:1,C0004:0,IABV2_1:0']
+        : ['submitCustomConsent [true,false,false]', 'submitCustomConsent [true,true,false]'];
+    await freshBanner(page, url);
+    const first = await waitFor(async () => {
+      const state = await standIn(page);
+      return state.calls?.length > 0 && !state.banner ? state : null;
+    }, { timeout: 15000, what: `${name}: told, and its banner gone` });
+    assert.deepEqual(first.calls.map(told), [want[0]], `${name}: called once with the visitor's categories`);
+    figures[name] = { readyToAnswerMs: Math.round(first.calls[0].at - first.readyAt) };
+    await waitFor(async () => /^Told /.test(await bannerLine(browser, host)), { what: `${name}: the panel says so` });
+    assert.equal(await bannerLine(browser, host), `Told ${name}: Functional on, Statistics off, Marketing off`);
+
+    // A switch changed on the panel: the platform is told again, by itself.
+    const panel = await browser.openPanel(`*://${host}/*`);
+    await panel.setSwitch(`Allow Statistics on ${site}`, true);
+    await panel.waitForSelector('body[data-ready="true"]');
+    await panel.close();
+    const second = await waitFor(async () => {
+      const state = await standIn(page);
+      return state.calls?.length > 1 ? state : null;
+    }, { what: `${name}: told again after the switch` });
+    assert.deepEqual(second.calls.map(told), want, `${name}: the new answer`);
+    // Back to the default (from the options page, say): the open page is told again, by itself.
+    await browser.request({ type: 'setCategory', site, category: 'statistics', choice: null });
+    const third = await waitFor(async () => {
+      const state = await standIn(page);
+      return state.calls?.length > 2 ? state : null;
+    }, { what: `${name}: told the default again` });
+    assert.deepEqual(third.calls.map(told), [...want, want[0]], `${name}: the default answer again`);
+
+    // A later visit: the platform holds exactly the visitor's answer, so nothing is sent.
+    await page.goto(url);
+    await page.wait(2500);
+    assert.deepEqual((await standIn(page)).calls, [], `${name}: nothing sent when the platform has the answer`);
+    await waitFor(async () => /already had your choices/.test(await bannerLine(browser, host)), { what: `${name}: "already"` });
+
+    // A paused site: the banner is left to the visitor.
+    await browser.request({ type: 'setPaused', site, paused: true });
+    await freshBanner(page, url);
+    await page.wait(2500);
+    const paused = await standIn(page);
+    assert.deepEqual(paused.calls, [], `${name}: nothing sent to a paused site`);
+    assert.equal(paused.banner, true, `${name}: its banner stays for the visitor`);
+    await waitFor(async () => /you trust this site/.test(await bannerLine(browser, host)), { what: `${name}: the panel says why` });
+    await browser.request({ type: 'setPaused', site, paused: false });
+  }
+  report(`${browser.name}.bannerAnswers`, figures);
+}
+
+/**
+ * A platform that refuses the answer (its interface throws): its banner is left as it was, the
+ * page stays usable (nothing of ours covers it), and the panel says the banner could not be
+ * answered.
+ */
+export async function unanswerableBannerIsLeftAndSaid(s) {
+  const { server, browser, page } = s;
+  const host = HTTPS_HOSTS.onetrustShop;
+  await freshBanner(page, server.secureUrl(host, '/broken.html'));
+  await waitFor(async () => (await standIn(page)).calls?.length > 0, { what: 'the answer tried' });
+  await waitFor(async () => /Could not answer the OneTrust banner; it was left as it is/.test(await bannerLine(browser, host)), {
+    what: 'the panel says it failed',
+  });
+  const state = await page.evaluate(() => {
+    const h1 = document.querySelector('h1').getBoundingClientRect();
+    const hit = document.elementFromPoint(h1.left + h1.width / 2, h1.top + h1.height / 2);
+    return {
+      banner: !!document.querySelector('#onetrust-banner-sdk'),
+      reachable: hit?.tagName,
+      overflow: getComputedStyle(document.body).overflow + getComputedStyle(document.documentElement).overflow,
+    };
+  });
+  assert.deepEqual(state, { banner: true, reachable: 'H1', overflow: 'visiblevisible' }, 'the banner as it was, the page usable');
+}
+
+/**
+ * A banner no platform interface answers, shaped like TermsFeed's: autoconsent's rules find it
+ * and opt out (its "I decline" clicked, never "I agree"), and the panel says so.
+ */
+export async function autoconsentOptsOut(s) {
+  const { server, browser, page } = s;
+  const start = Date.now();
+  await page.goto(server.url(HOSTS.bannerShop));
+  const clicks = await waitFor(async () => {
+    const c = await page.evaluate(() => window.__bannerClicks);
+    return c?.length > 0 ? c : null;
+  }, { timeout: 20000, what: 'the banner answered' });
+  assert.deepEqual(clicks, ['cc-nb-reject'], 'declined, nothing else');
+  assert.equal(await page.count('#termsfeed-banner'), 0, 'the banner is gone');
+  await waitFor(async () => /Refused everything on the termsfeed banner/.test(await bannerLine(browser, HOSTS.bannerShop)), {
+    what: 'the panel says so',
+  });
+  report(`${browser.name}.autoconsentOptOutMs`, Date.now() - start);
+}
+
+/**
+ * ADPC: a site that publishes consent requests (Link header, and a call of
+ * navigator.dataProtectionControl.request()) gets `withdraw=*, object=direct-marketing` with
+ * default choices and no consent; its requests are listed on the panel with their texts; once
+ * the visitor allows one there, its later requests carry `consent="q1analytics"` and the page's
+ * call answers the same; a site without requests gets the objection too.
+ */
+export async function adpcSignalFollowsTheVisitor(s) {
+  const { server, browser, page } = s;
+  const host = HOSTS.adpcShop;
+  const site = 'adpc-shop.test';
+  await page.goto(server.url(host));
+  await waitFor(async () => (await sitePanel(browser, site)).view.adpc?.requests.length === 3, { what: 'the requests read' });
+  server.clearLog();
+  await page.goto(server.url(host));
+  await waitFor(() => server.requestsTo(host).some((e) => e.path === '/last.gif'), { what: 'the page loaded' });
+  const signals = () => [...new Set(server.requestsTo(host).map((e) => e.adpc))];
+  assert.deepEqual(signals(), ['withdraw=*, object=direct-marketing'], `default signal on every request: ${log(server)}`);
+  const decided = await waitFor(() => page.evaluate(() => window.__adpc), { what: 'the page’s call answered' });
+  assert.deepEqual(decided, { consent: [], withdraw: ['*'], object: ['direct-marketing'] });
+
+  const panel = await browser.openPanel(`*://${host}/*`);
+  await openFolds(panel);
+  const text = await panel.text('section.adpc');
+  for (const t of ['Measure how visitors use this shop, to improve it.', 'Send you our newsletter with offers.', 'Show reviews from our partner.']) {
+    assert.ok(text.includes(t), `the site's own text "${t}" in: ${text}`);
+  }
+  assert.match(text, /ADPC: withdraw=\*, object=direct-marketing/);
+  await panel.setSwitch(`Consent to q1analytics on ${site}`, true);
+  await panel.waitForSelector('body[data-ready="true"]');
+  await panel.close();
+  // The open page hears of it (decisionchange), with the new decisions.
+  const change = await waitFor(() => page.evaluate(() => window.__adpcChanges?.[0] ?? null), { what: 'decisionchange' });
+  assert.deepEqual(change, { consent: ['q1analytics'], withdraw: ['*'], object: ['direct-marketing'] });
+  await waitFor(async () => (await browser.rules()).some((r) => r.condition.requestDomains?.includes(site) && r.action.requestHeaders?.[0].header === 'ADPC'), {
+    what: 'the site’s header rule',
+  });
+  server.clearLog();
+  await page.goto(server.url(host));
+  await waitFor(() => server.requestsTo(host).some((e) => e.path === '/last.gif'), { what: 'the page loaded again' });
+  assert.deepEqual(signals(), ['consent="q1analytics", withdraw=*, object=direct-marketing'], `consent to exactly the allowed request: ${log(server)}`);
+  const again = await waitFor(() => page.evaluate(() => window.__adpc), { what: 'the page’s call answered again' });
+  assert.deepEqual(again.consent, ['q1analytics']);
+
+  server.clearLog();
+  await page.goto(server.url(HOSTS.kaltiot));
+  const other = [...new Set(server.requestsTo(HOSTS.kaltiot).map((e) => e.adpc))];
+  assert.deepEqual(other, ['withdraw=*, object=direct-marketing'], 'a site without requests gets the objection');
+  await browser.request({ type: 'setAdpcConsent', site, id: 'q1analytics', allowed: false });
 }

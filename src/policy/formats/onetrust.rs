@@ -176,16 +176,20 @@ fn category_of(
             }
         }
     }
-    let standard = match id {
+    standard_group_category(id)
+        .or_else(|| category_from_words(name))
+        .or_else(|| parent_name.and_then(category_from_words))
+}
+
+/// The category of one of OneTrust's standard group ids (`C0002`, or `2` on some tenants).
+pub(crate) fn standard_group_category(id: &str) -> Option<CategoryId> {
+    match id {
         "C0001" | "1" => Some(CategoryId::Necessary),
         "C0002" | "2" | "7" => Some(CategoryId::Statistics),
         "C0003" | "3" => Some(CategoryId::Functional),
         "C0004" | "4" | "C0005" | "5" | "8" => Some(CategoryId::Marketing),
         _ => None,
-    };
-    standard
-        .or_else(|| category_from_words(name))
-        .or_else(|| parent_name.and_then(category_from_words))
+    }
 }
 
 /// The array under `key`, or none (with a warning when there is something else).

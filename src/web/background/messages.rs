@@ -173,7 +173,10 @@ pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
         | Request::SetUndeclared { .. }
         | Request::SetActWithoutPolicy { .. }
         | Request::SetGlobalPrivacyControl { .. }
-        | Request::SetTrustSiteCategories { .. }) => {
+        | Request::SetTrustSiteCategories { .. }
+        | Request::SetAnswerBanners { .. }
+        | Request::SetAcceptBanners { .. }
+        | Request::SetAdpc { .. }) => {
             // Applied to the preferences as they are now, in one step: changes sent at the same
             // time from several pages all take effect.
             with(|s| change.apply_to(&mut s.prefs, now()));
@@ -184,7 +187,9 @@ pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
         | Request::SetService { .. }
         | Request::SetPaused { .. }
         | Request::SetCookieChoice { .. }
-        | Request::ForgetSite { .. }) => {
+        | Request::ForgetSite { .. }
+        | Request::SetLeaveBanner { .. }
+        | Request::SetAdpcConsent { .. }) => {
             let Some(site) = change.site() else {
                 return Response::Error {
                     message: "the request names no site".into(),
@@ -192,9 +197,14 @@ pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
             };
             if !with(|s| change.apply_to(&mut s.prefs, now())) {
                 return Response::Error {
-                    message: "the choice was not kept: a cookie name must be 1 to 4,096 bytes, \
-                              and a site keeps at most 500 cookie choices"
-                        .into(),
+                    message: if matches!(change, Request::SetAdpcConsent { .. }) {
+                        "the consent was not kept: an ADPC identifier is 1 to 200 letters, digits \
+                         or -_.:/, and a site keeps at most 100"
+                    } else {
+                        "the choice was not kept: a cookie name must be 1 to 4,096 bytes, \
+                         and a site keeps at most 500 cookie choices"
+                    }
+                    .into(),
                 };
             }
             persist(Record::Prefs).await;
@@ -205,9 +215,188 @@ pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
                 schedule_pause_end().await;
             }
             apply_rules(&site).await;
+            // The ADPC header rules follow the site's marketing choice and its consents.
+            reconcile_rules().await;
             sweep(Some(&site)).await;
+            reanswer_banners(Some(&site)).await;
+            tell_adpc_pages(&site).await;
             Response::Done
         }
+        Request::AnswerBanner { tab_id } => {
+            with(|s| {
+                if let Some(tab) = s.tabs.get_mut(&tab_id) {
+                    tab.banner = None;
+                }
+            });
+            if let Ok(message) = to_js(&serde_json::json!({"type": "reanswer"})) {
+                browser::send_to_tab(tab_id, &message).await;
+            }
+            Response::Done
+        }
+        Request::BannerReady { platform, groups } => {
+            let Some((site, _)) = sender_site(sender) else {
+                return Response::Done;
+            };
+            let plan = with(|s| crate::consent::plan(&s.prefs, &site, platform, &groups));
+            Response::BannerPlan { plan }
+        }
+        Request::BannerAuto => {
+            let Some((site, tab_id)) = sender_site(sender) else {
+                return Response::Done;
+            };
+            match with(|s| crate::consent::auto_action(&s.prefs, &site)) {
+                Ok(action) => {
+                    // The library is loaded into the page only now (it is the page side's,
+                    // never the background's), in the content scripts' world.
+                    if let Err(e) = browser::execute_file(tab_id, "autoconsent.js").await {
+                        gloo::console::warn!("cookie-warden: autoconsent not loaded", e);
+                        return Response::BannerAuto {
+                            action: None,
+                            leave: None,
+                        };
+                    }
+                    Response::BannerAuto {
+                        action: Some(action),
+                        leave: None,
+                    }
+                }
+                Err(why) => Response::BannerAuto {
+                    action: None,
+                    leave: Some(why),
+                },
+            }
+        }
+        Request::BannerOutcome { outcome } => {
+            let Some((site, tab_id)) = sender_site(sender) else {
+                return Response::Done;
+            };
+            let kept = with(|s| match s.tabs.get_mut(&tab_id) {
+                Some(tab) if tab.site.as_ref() == Some(&site) => {
+                    tab.banner = Some(outcome.bounded());
+                    true
+                }
+                _ => false,
+            });
+            if kept {
+                persist(Record::Tabs).await;
+            }
+            Response::Done
+        }
+        Request::AdpcRequests { requests } => {
+            let Some((site, _)) = sender_site(sender) else {
+                return Response::Done;
+            };
+            let read = crate::adpc::read_requests(&requests);
+            let asked = read.requests.clone();
+            if with(|s| s.adpc.remember(&site, read)) {
+                persist(Record::Adpc).await;
+            }
+            let decisions = with(|s| {
+                crate::adpc::Signal::for_site(&s.prefs, Some(&site))
+                    .map(|signal| signal.decisions(&asked))
+                    .unwrap_or_default()
+            });
+            Response::AdpcDecisions { decisions }
+        }
+        Request::AdpcLink { url } => {
+            let Some((site, _)) = sender_site(sender) else {
+                return Response::Done;
+            };
+            let Some((page_url, _)) = sender.top_frame_page() else {
+                return Response::Done;
+            };
+            if let Some(url) = discovery::resolve_url(&url, page_url) {
+                read_adpc_requests(&site, page_url, &url).await;
+            }
+            Response::Done
+        }
+    }
+}
+
+/// The site of the page a content script reports from (its tab's top-level frame), and the tab.
+fn sender_site(sender: &Sender) -> Option<(Site, i32)> {
+    let (page_url, tab_id) = sender.top_frame_page()?;
+    Some((web_site(page_url)?, tab_id))
+}
+
+/// Fetches a site's ADPC consent requests from `url` (named by the page at `page_url`: a
+/// `Link` header or `<link>` element): only a place the page's site may name, the same GET
+/// without credentials and limits as a policy fetch.
+pub(super) async fn read_adpc_requests(site: &Site, page_url: &str, url: &str) {
+    if !discovery::may_fetch(url, page_url) {
+        return;
+    }
+    let key = format!("adpc:{url}");
+    if with(|s| s.adpc.of(site).is_some() || !s.adpc_fetching.insert(key.clone())) {
+        return;
+    }
+    let fetched = super::fetch::fetch_policy(
+        url,
+        site,
+        discovery::FETCH_TIMEOUT_MS,
+        discovery::Expect::Json,
+    )
+    .await;
+    with(|s| s.adpc_fetching.remove(&key));
+    let requests = match fetched {
+        Ok(fetched) => match crate::adpc::parse_requests(&fetched.body) {
+            Ok(requests) => requests,
+            Err(e) => {
+                gloo::console::warn!(format!("cookie-warden: ADPC requests at {url}: {e}"));
+                return;
+            }
+        },
+        Err(e) => {
+            gloo::console::warn!(format!("cookie-warden: ADPC requests at {url}: {e}"));
+            return;
+        }
+    };
+    if with(|s| s.adpc.remember(site, requests)) {
+        persist(Record::Adpc).await;
+    }
+}
+
+/// Tells the pages of `site` that the visitor's ADPC decisions may have changed (their
+/// `navigator.dataProtectionControl` asks again and fires `decisionchange`).
+async fn tell_adpc_pages(site: &Site) {
+    let tabs: Vec<i32> = with(|s| {
+        if !s.prefs.adpc {
+            return Vec::new();
+        }
+        s.tabs
+            .iter()
+            .filter(|(_, t)| t.site.as_ref() == Some(site))
+            .map(|(id, _)| *id)
+            .collect()
+    });
+    let Ok(message) = to_js(&serde_json::json!({"type": "adpcChanged"})) else {
+        return;
+    };
+    for tab in tabs {
+        browser::send_to_tab(tab, &message).await;
+    }
+}
+
+/// Asks the tabs that show `site` (or any site) and whose banner answer no longer matches the
+/// visitor's choices to answer again.
+pub(super) async fn reanswer_banners(site: Option<&Site>) {
+    let tabs: Vec<i32> = with(|s| {
+        s.tabs
+            .iter()
+            .filter(|(_, t)| {
+                t.site.as_ref().is_some_and(|ts| {
+                    site.is_none_or(|w| w == ts)
+                        && t.banner.as_ref().is_some_and(|o| o.is_stale(&s.prefs, ts))
+                })
+            })
+            .map(|(id, _)| *id)
+            .collect()
+    });
+    let Ok(message) = to_js(&serde_json::json!({"type": "reanswer"})) else {
+        return;
+    };
+    for tab in tabs {
+        browser::send_to_tab(tab, &message).await;
     }
 }
 
@@ -217,6 +406,7 @@ pub(super) async fn after_global_change() {
     with(state::State::recompile_policies);
     persist(Record::Prefs).await;
     reconcile_rules().await;
+    reanswer_banners(None).await;
     let sites: Vec<Site> = with(|s| {
         let mut sites = s.sites_in_memory();
         sites.extend(s.rule_book.sites.keys().cloned());
@@ -267,6 +457,13 @@ pub(super) async fn panel(site: &Site, tab_id: Option<i32>, language: Option<&st
             read_at: loaded.as_ref().map(|l| l.record.fetched_at),
             now: now(),
         });
+        let mut view = view;
+        let outcome = tab_id
+            .and_then(|t| s.tabs.get(&t))
+            .filter(|t| t.site.as_ref() == Some(site))
+            .and_then(|t| t.banner.as_ref());
+        view.banner = Some(crate::consent::BannerView::new(&s.prefs, site, outcome));
+        view.adpc = Some(crate::adpc::AdpcView::new(&s.prefs, site, s.adpc.of(site)));
         let mut slot_ids = s
             .rule_book
             .sites

@@ -72,6 +72,7 @@ pub async fn start() -> Result<(), JsValue> {
             keys::SWEPT,
             keys::SESSION_RULE_BOOK,
             keys::ACTIVITY,
+            keys::ADPC,
             keys::SESSION_STARTED,
         ],
     );
@@ -96,6 +97,7 @@ pub async fn start() -> Result<(), JsValue> {
     let swept = get(&session, keys::SWEPT).as_bool() == Some(true);
     let activity: crate::activity::Activity =
         from_js(get(&session, keys::ACTIVITY)).unwrap_or_default();
+    let adpc: crate::adpc::Known = from_js(get(&session, keys::ADPC)).unwrap_or_default();
     let new_session = get(&session, keys::SESSION_STARTED).as_bool() != Some(true);
     let installed: Vec<Rule> = from_js(installed).unwrap_or_default();
     with(|s| {
@@ -105,6 +107,7 @@ pub async fn start() -> Result<(), JsValue> {
         s.tabs = tabs;
         s.deleted = deleted;
         s.activity = activity;
+        s.adpc = adpc;
     });
     match local {
         Some(local) => load_local(&local, &installed).await,

@@ -25,6 +25,10 @@ pub async fn on_navigation(details: JsValue, committed: bool) -> Result<(), JsVa
                 tab.deleted = 0;
                 tab.blocked = 0;
             }
+            // A new document: its banner is looked for afresh.
+            if !committed {
+                tab.banner = None;
+            }
             tab.site = site.clone();
             tab.url = url.clone();
             changed
@@ -84,13 +88,28 @@ pub async fn on_headers_received(details: JsValue) -> Result<(), JsValue> {
         return Ok(());
     };
     let headers = js_sys::Array::from(&get(&details, "responseHeaders"));
-    let target = headers.iter().find_map(|h| {
-        let name = get(&h, "name").as_string()?;
-        if !name.eq_ignore_ascii_case("link") {
-            return None;
-        }
-        discovery::link_header_target(&get(&h, "value").as_string()?, &url)
-    });
+    let links: Vec<String> = headers
+        .iter()
+        .filter(|h| {
+            get(h, "name")
+                .as_string()
+                .is_some_and(|n| n.eq_ignore_ascii_case("link"))
+        })
+        .filter_map(|h| get(&h, "value").as_string())
+        .collect();
+    let target = links
+        .iter()
+        .find_map(|value| discovery::link_header_target(value, &url));
+    // The site's ADPC consent requests, where it links them (read while ADPC is on).
+    let requests = links
+        .iter()
+        .find_map(|value| discovery::link_target(value, &url, crate::adpc::LINK_REL));
+    if let Some(requests) = requests.filter(|_| with(|s| s.prefs.adpc)) {
+        let (site, url) = (site.clone(), url.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            super::messages::read_adpc_requests(&site, &url, &requests).await;
+        });
+    }
     if let Some(target) = target {
         let candidate = Candidate {
             url: target,

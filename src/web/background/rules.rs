@@ -153,6 +153,7 @@ pub(super) async fn reconcile_rules() {
             &s.installed,
             &s.rule_book.owned_rule_ids(),
             s.prefs.global_privacy_control,
+            &crate::adpc::rules(&s.prefs),
         )
     });
     if !update.is_empty() {
@@ -166,6 +167,11 @@ pub(super) async fn reconcile_rules() {
     }
     switch_rulesets().await;
     browser::set_gpc_script(with(|s| s.prefs.global_privacy_control)).await;
+    // The page-side scripts: navigator.dataProtectionControl while ADPC is on, and the consent
+    // banner's answerer (top frame only) while answering banners is on.
+    let (adpc, banners) = with(|s| (s.prefs.adpc, s.prefs.answer_banners));
+    browser::set_page_script("cookie-warden-adpc", "adpc.js", adpc, false).await;
+    browser::set_page_script("cookie-warden-banner", "banner.js", banners, false).await;
     // Sites the rule book holds whose rules the browser dropped (Firefox does on a temporary
     // re-install) get them back now, not on their next visit.
     let missing = with(|s| s.rule_book.sites_missing_from(&s.installed));

@@ -36,6 +36,8 @@ pub mod keys {
 
     /// `chrome.storage.session`: what was done on each site in this browser session.
     pub const ACTIVITY: &str = "activity";
+    /// `storage.session`: the sites' ADPC consent requests heard in this browser session.
+    pub const ADPC: &str = "adpc";
 
     /// `chrome.storage.session`: `true` once this browser session's start was seen (the pauses
     /// "until the browser restarts" end when it is missing).
@@ -129,6 +131,9 @@ pub struct TabInfo {
     /// Whether the tab is in a private window, once known.
     #[serde(default)]
     pub private: Option<bool>,
+    /// What became of the page's consent banner, as its page side reported.
+    #[serde(default)]
+    pub banner: Option<crate::consent::Outcome>,
 }
 
 /// A first-come, first-served queue for work that spans an `await` and must not interleave
@@ -183,6 +188,8 @@ pub enum Record {
     SessionRuleBook,
     /// [`keys::ACTIVITY`].
     Activity,
+    /// [`keys::ADPC`].
+    Adpc,
     /// The toolbar badge of a tab.
     Badge(i32),
 }
@@ -241,10 +248,14 @@ pub struct State {
     pub deleted: crate::deletions::Deletions,
     /// What was done on each site in this browser session.
     pub activity: crate::activity::Activity,
+    /// The sites' ADPC consent requests heard in this browser session.
+    pub adpc: crate::adpc::Known,
     /// Cookie stores seen so far (Firefox lists only those with open tabs).
     pub stores: std::collections::BTreeSet<String>,
     /// Policy URLs being fetched now, and sites whose well-known places are being asked.
     pub fetching: HashSet<FetchKey>,
+    /// ADPC consent-request lists being fetched, by address.
+    pub adpc_fetching: HashSet<String>,
     /// Tabs whose site's declaration is being looked for on a first visit, with how many looks
     /// are under way (a page load reports itself more than once) and the tab's
     /// `webRequest.onBeforeRequest` listener: their third-party requests are held until the

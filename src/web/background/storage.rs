@@ -66,6 +66,7 @@ pub(super) async fn write(record: Record) {
         ),
         Record::Deleted => (Area::Session, keys::DELETED, with(|s| to_js(&s.deleted))),
         Record::Activity => (Area::Session, keys::ACTIVITY, with(|s| to_js(&s.activity))),
+        Record::Adpc => (Area::Session, keys::ADPC, with(|s| to_js(&s.adpc))),
     };
     let Ok(value) = value else { return };
     if matches!(area, Area::Local) && with(|s| s.local_unread) {

@@ -18,6 +18,7 @@ use super::ui::{
     state_words, switch,
 };
 use crate::activity::{Action, Event};
+use crate::consent::{AutoAction, BannerView, Leave, Outcome, Wishes};
 use crate::domain::Site;
 use crate::policy::{CategoryId, Right};
 use crate::prefs::{Choice, ChoiceSource, Pause, PauseLength};
@@ -191,6 +192,8 @@ fn panel(tab_id: i32, view: &SiteView, deleted: u32, blocked: u32) -> El {
         .child(actions(tab_id, view))
         .child(El::new("div").attr("id", CONFIRM_SLOT))
         .child(categories)
+        .child(banner_section(tab_id, view))
+        .child(adpc_section(tab_id, view))
         .child(other_section(tab_id, view, guessing))
         .child(activity_section(view))
         .child(rights_section(view))
@@ -961,6 +964,201 @@ fn activity_section(view: &SiteView) -> El {
                         .child(El::new("time").class("at").text(&clock(event.at)))
                         .child(El::new("span").text(&format!(" {}", event_text(event))))
                 }))
+        },
+    ))
+}
+
+/// "Statistics off" for each category the platform was told about.
+fn wishes_words(wishes: &Wishes) -> String {
+    [
+        (CategoryId::Functional, wishes.functional),
+        (CategoryId::Statistics, wishes.statistics),
+        (CategoryId::Marketing, wishes.marketing),
+    ]
+    .into_iter()
+    .map(|(category, on)| {
+        let name = category_name(category);
+        if on {
+            t("bannerCategoryOn", &[&name])
+        } else {
+            t("bannerCategoryOff", &[&name])
+        }
+    })
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+fn leave_words(why: Leave, cmp: &str) -> String {
+    match why {
+        Leave::Off => t("bannerLeftOff", &[cmp]),
+        Leave::Paused => t("bannerLeftPaused", &[cmp]),
+        Leave::Excepted => t("bannerLeftExcepted", &[cmp]),
+        Leave::Mixed => t("bannerLeftMixed", &[cmp]),
+    }
+}
+
+/// What became of the page's consent banner, in words.
+fn banner_words(banner: &BannerView) -> String {
+    match (&banner.outcome, banner.refusal) {
+        (
+            Some(Outcome::Answered {
+                platform,
+                wishes,
+                already: true,
+                ..
+            }),
+            _,
+        ) => t("bannerAlready", &[platform.name(), &wishes_words(wishes)]),
+        (
+            Some(Outcome::Answered {
+                platform, wishes, ..
+            }),
+            _,
+        ) => t("bannerTold", &[platform.name(), &wishes_words(wishes)]),
+        (Some(Outcome::Automatic { cmp, action }), _) => match action {
+            AutoAction::OptOut => t("bannerOptedOut", &[cmp]),
+            AutoAction::OptIn => t("bannerOptedIn", &[cmp]),
+        },
+        (Some(Outcome::Failed { cmp, .. }), _) => t("bannerFailed", &[cmp]),
+        (Some(Outcome::Left { cmp, why }), _) => leave_words(*why, cmp),
+        (None, Some(Leave::Off)) => t("bannerOff", &[]),
+        (None, Some(Leave::Paused)) => t("bannerPaused", &[]),
+        (None, Some(Leave::Excepted)) => t("bannerExcepted", &[]),
+        (None, _) => t("bannerNone", &[]),
+    }
+}
+
+/// The consent banner: what was answered (on the first screen), and in its fold the answer
+/// again and this site's exception.
+fn banner_section(tab_id: i32, view: &SiteView) -> El {
+    let Some(banner) = view.banner.clone() else {
+        return El::new("div");
+    };
+    let site = view.site.clone();
+    let failed = matches!(banner.outcome, Some(Outcome::Failed { .. }));
+    let mut line = El::new("p")
+        .class("banner-status")
+        .attr("id", "banner-status")
+        .text(&banner_words(&banner));
+    if failed {
+        line = line.class("warning");
+    }
+    let detail = banner.clone();
+    El::new("section")
+        .class("banner")
+        .attr("aria-label", &t("bannerTitle", &[]))
+        .child(line)
+        .child(fold(
+            "fold-banner",
+            El::new("span").text(&t("bannerTitle", &[])),
+            move || {
+                let mut body = El::new("div").class("detail");
+                if detail.stale {
+                    body = body.child(El::new("p").text(&t("bannerStale", &[])));
+                }
+                if detail.refusal.is_none() && detail.outcome.is_some() {
+                    body = body.child(button(&t("bannerAgain", &[]), None, move || {
+                        act(tab_id, Request::AnswerBanner { tab_id });
+                    }));
+                }
+                let answer = !detail.excepted;
+                let site_for = site.clone();
+                let name = t("bannerAnswerHere", &[site.as_str()]);
+                body.child(
+                    El::new("div")
+                        .class("setting")
+                        .child(El::new("span").class("label").text(&name))
+                        .child(switch("banner-answer", &name, answer, move |on| {
+                            act(
+                                tab_id,
+                                Request::SetLeaveBanner {
+                                    site: site_for.clone(),
+                                    leave: !on,
+                                },
+                            );
+                        })),
+                )
+                .child(El::new("p").class("hint").text(&t("bannerHow", &[])))
+            },
+        ))
+}
+
+/// The ADPC signal: what is sent to the site, and its consent requests with a switch each.
+fn adpc_section(tab_id: i32, view: &SiteView) -> El {
+    let Some(adpc) = view.adpc.clone() else {
+        return El::new("div");
+    };
+    let site = view.site.clone();
+    El::new("section").class("adpc").child(fold(
+        "fold-adpc",
+        count_head(&t("adpcTitle", &[]), adpc.requests.len()),
+        move || {
+            let mut body = El::new("div").class("detail");
+            match &adpc.signal {
+                None => body = body.child(El::new("p").text(&t("adpcOff", &[]))),
+                Some(signal) => {
+                    let mut said = vec![t("adpcWithdrawAll", &[])];
+                    if signal.object_direct_marketing {
+                        said.push(t("adpcObjectMarketing", &[]));
+                    }
+                    if !signal.consent.is_empty() {
+                        said.push(t("adpcConsentTo", &[&signal.consent.join(", ")]));
+                    }
+                    body = body
+                        .child(El::new("p").text(&t("adpcSent", &[&said.join("; ")])))
+                        .child(
+                            El::new("code")
+                                .class("adpc-header")
+                                .attr("id", "adpc-header")
+                                .text(&format!(
+                                    "ADPC: {}",
+                                    adpc.sent.as_deref().unwrap_or_default()
+                                )),
+                        );
+                }
+            }
+            if adpc.requests.is_empty() {
+                return body.child(El::new("p").text(&t("adpcNoRequests", &[])));
+            }
+            body = body.child(El::new("p").text(&t("adpcRequestsIntro", &[])));
+            let list = El::new("ul").class("adpc-requests").children(
+                adpc.requests.iter().enumerate().map(|(i, request)| {
+                    let name = t("adpcAllow", &[&request.id, site.as_str()]);
+                    let (site, id) = (site.clone(), request.id.clone());
+                    El::new("li")
+                        .class("setting")
+                        .child(
+                            El::new("span")
+                                .class("label")
+                                .child(El::new("span").text(&request.text))
+                                .child(El::new("code").text(&format!(" {}", request.id))),
+                        )
+                        .child(switch(
+                            &format!("adpc-{i}"),
+                            &name,
+                            request.allowed,
+                            move |on| {
+                                act(
+                                    tab_id,
+                                    Request::SetAdpcConsent {
+                                        site: site.clone(),
+                                        id: id.clone(),
+                                        allowed: on,
+                                    },
+                                );
+                            },
+                        ))
+                }),
+            );
+            body = body.child(list);
+            if adpc.dropped > 0 {
+                body = body.child(
+                    El::new("p")
+                        .class("hint")
+                        .text(&t("adpcDropped", &[&adpc.dropped.to_string()])),
+                );
+            }
+            body
         },
     ))
 }

@@ -188,3 +188,33 @@ pub(super) fn gpc_section(prefs: &Preferences) -> El {
         |on| change(Request::SetGlobalPrivacyControl { on }, None),
     ))
 }
+
+/// Answering consent banners, accepting where everything is allowed, and the ADPC signal.
+pub(super) fn banners_section(prefs: &Preferences) -> El {
+    let (on, off) = on_off();
+    section("banners-title", &t("optionsBannersTitle", &[]))
+        .child(setting(
+            "answer-banners",
+            &t("optionsAnswerBanners", &[]),
+            (&on, &off),
+            None,
+            prefs.answer_banners,
+            |on| change(Request::SetAnswerBanners { on }, None),
+        ))
+        .child(setting(
+            "accept-banners",
+            &t("optionsAcceptBanners", &[]),
+            (&on, &off),
+            None,
+            prefs.accept_banners,
+            |on| change(Request::SetAcceptBanners { on }, None),
+        ))
+        .child(setting(
+            "adpc",
+            &t("optionsAdpc", &[]),
+            (&on, &off),
+            Some(&t("optionsBannersHint", &[])),
+            prefs.adpc,
+            |on| change(Request::SetAdpc { on }, None),
+        ))
+}

@@ -280,6 +280,7 @@ fn render() {
         .child(no_policy_section(&prefs))
         .child(trust_section(&prefs))
         .child(gpc_section(&prefs))
+        .child(banners_section(&prefs))
         .child(sites_section(&prefs, &query))
         .child(backup_section())
         .child(reset_section(confirming))

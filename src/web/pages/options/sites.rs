@@ -187,7 +187,63 @@ pub(super) fn site_item(site: &Site, choices: &SiteChoices) -> El {
         };
         item = item.child(El::new("p").class("paused").text(&words));
     }
-    if choices.categories.is_empty() && choices.services.is_empty() && choices.cookies.is_empty() {
+    if choices.leave_banner {
+        let site_name = site.clone();
+        let label = t("bannerAnswerHere", &[&name]);
+        item = item.child(
+            El::new("div")
+                .class("field setting")
+                .child(
+                    El::new("span")
+                        .class("label")
+                        .text(&t("optionsLeaveBanner", &[])),
+                )
+                .child(ui::switch(
+                    &format!("{key}-banner"),
+                    &label,
+                    false,
+                    move |on| {
+                        change(
+                            Request::SetLeaveBanner {
+                                site: site_name.clone(),
+                                leave: !on,
+                            },
+                            None,
+                        )
+                    },
+                )),
+        );
+    }
+    for (i, id) in choices.adpc_consent.iter().enumerate() {
+        let (site_name, request) = (site.clone(), id.clone());
+        let label = t("adpcAllow", &[id, &name]);
+        item = item.child(
+            El::new("div")
+                .class("field setting")
+                .child(El::new("span").class("label").text(&label))
+                .child(ui::switch(
+                    &format!("{key}-adpc-{i}"),
+                    &label,
+                    true,
+                    move |on| {
+                        change(
+                            Request::SetAdpcConsent {
+                                site: site_name.clone(),
+                                id: request.clone(),
+                                allowed: on,
+                            },
+                            None,
+                        )
+                    },
+                )),
+        );
+    }
+    if choices.categories.is_empty()
+        && choices.services.is_empty()
+        && choices.cookies.is_empty()
+        && !choices.leave_banner
+        && choices.adpc_consent.is_empty()
+    {
         item = item.child(
             El::new("p")
                 .class("help")
