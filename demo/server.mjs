@@ -94,6 +94,7 @@ export const ADPC_REQUESTS = Object.freeze({
     { id: 'q1analytics', text: 'Measure how visitors use this shop, to improve it.' },
     { id: 'q3reviews', text: 'Show reviews from our partner.' },
   ],
+  link: [{ id: 'q4partners', text: 'Share your visits with our advertising partners.' }],
 });
 
 /**
@@ -1445,6 +1446,7 @@ export async function startDemoServer({
         res,
         page({
           title: `${h} – a shop that asks for consent through ADPC`,
+          head: '<link rel="consent-requests" href="/partner-requests.json">\n',
           body: `<main><h1>${escapeHtml(h)}</h1><p>Asks for consent with ADPC.</p><output id="decisions"></output><img src="/last.gif" width="1" height="1" alt="" id="last"></main>
 <script>
   window.__adpc = null;
@@ -1464,6 +1466,10 @@ export async function startDemoServer({
       );
     }
     if (p === '/consent-requests.json') return policyJson(res, JSON.stringify({ consentRequests: ADPC_REQUESTS.resource }));
+    // The object form (the specification's informative example), linked from the page.
+    if (p === '/partner-requests.json') {
+      return policyJson(res, JSON.stringify({ consentRequests: Object.fromEntries(ADPC_REQUESTS.link.map((r) => [r.id, r.text])) }));
+    }
     if (p === '/last.gif') return gif(res);
     return notFound(res);
   };

@@ -1,5 +1,6 @@
 // Cookie Warden's content script, in the top frame only. It tells the background where the page
-// links its cookie policy (<link rel="cookie-policy" href="...">) and which scripts it loads
+// links its cookie policy (<link rel="cookie-policy" href="...">) and its ADPC consent requests
+// (<link rel="consent-requests" href="...">), and which scripts it loads
 // (their addresses and the few data- attributes consent platforms configure themselves with),
 // so the background can read the declaration of the page's consent platform. It reads nothing
 // else from the page; the background takes the page from the message's sender, never from the
@@ -7,6 +8,9 @@
 if (window === window.top) {
   const link = document.querySelector('link[rel~="cookie-policy" i][href]');
   if (link) chrome.runtime.sendMessage({ type: 'policyLink', url: link.href }).catch(() => {});
+  // The site's ADPC consent requests, where it links them (<link rel="consent-requests">).
+  const requests = document.querySelector('link[rel~="consent-requests" i][href]');
+  if (requests) chrome.runtime.sendMessage({ type: 'adpcLink', url: requests.href }).catch(() => {});
 
   const attribute = (script, name) => script.getAttribute(name) ?? undefined;
   const scripts = () =>

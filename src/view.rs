@@ -792,6 +792,9 @@ pub fn to_text(view: &SiteView) -> String {
     for d in &view.diagnostics {
         let _ = writeln!(out, "{d}");
     }
+    if let Some(sent) = view.adpc.as_ref().and_then(|a| a.sent.as_deref()) {
+        let _ = writeln!(out, "Privacy signal sent: ADPC: {sent}");
+    }
     for category in &view.categories {
         let consent = if category.consent_required {
             "consent required"

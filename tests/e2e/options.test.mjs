@@ -19,6 +19,9 @@ const DEFAULTS = {
   actWithoutPolicy: true,
   globalPrivacyControl: true,
   trustSiteCategories: false,
+  answerBanners: true,
+  acceptBanners: false,
+  adpc: true,
   sites: {},
 };
 
@@ -31,12 +34,17 @@ const RICH = {
   actWithoutPolicy: false,
   globalPrivacyControl: false,
   trustSiteCategories: true,
+  answerBanners: false,
+  acceptBanners: true,
+  adpc: false,
   sites: {
     'kaltiot.test': {
       categories: { statistics: 'allow', marketing: 'deny' },
       services: { leadfeeder: 'allow', 'google-analytics-4': 'deny' },
       cookies: { '2fa_token': 'allow', _ga: 'deny' },
       paused: true,
+      leaveBanner: true,
+      adpcConsent: ['q1analytics'],
     },
     ...Object.fromEntries(
       SITE_NAMES.map((name, i) => [
@@ -303,11 +311,6 @@ test('every switch says its state in words beside it, and the words agree with t
     })),
   );
   assert.equal(rows.length, 10, JSON.stringify(rows));
-  // Answering banners and the ADPC signal are on by default, accepting a banner off.
-  const state = (label) => rows.find((r) => r.label === label)?.checked;
-  assert.equal(state('Answer sites’ consent banners with my choices'), 'true');
-  assert.equal(state('Send the ADPC privacy signal'), 'true');
-  assert.equal(state('Accept a banner where I allow every category'), 'false');
   for (const row of rows) {
     const on = row.checked === 'true';
     const words = on ? ['Allowed', 'On'] : ['Denied', 'Off'];
@@ -316,6 +319,23 @@ test('every switch says its state in words beside it, and the words agree with t
   }
   // RICH denies functional by default: its switch is off and says so.
   assert.deepEqual(rows.find((r) => r.label === 'Functional by default'), { label: 'Functional by default', state: 'Denied', checked: 'false' });
+});
+
+test('answering banners and the ADPC signal are on by default, accepting off; a site’s exception is listed and can be ended', async () => {
+  await store(DEFAULTS);
+  await open();
+  const on = (name) => page.getByRole('switch', { name, exact: true }).getAttribute('aria-checked');
+  assert.equal(await on("Answer sites' consent banners with my choices"), 'true');
+  assert.equal(await on('Send the ADPC privacy signal'), 'true');
+  assert.equal(await on('Accept a banner where I allow every category'), 'false');
+  await store(RICH);
+  await open();
+  const exception = page.getByRole('switch', { name: 'Answer the consent banner on kaltiot.test', exact: true });
+  assert.equal(await exception.getAttribute('aria-checked'), 'false');
+  assert.equal(await on('Consent to q1analytics on kaltiot.test'), 'true');
+  await exception.click();
+  await settled();
+  assert.equal((await preferences()).sites['kaltiot.test'].leaveBanner, undefined, 'the exception ended');
 });
 
 test('switching Necessary off by default asks first, and saying no changes nothing', async () => {

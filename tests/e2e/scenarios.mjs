@@ -74,7 +74,7 @@ import { makeCertificate } from '../../demo/tls.mjs';
 export const TRACKERS = ['google-analytics.com', 'lfeeder.com'];
 // The places the extension fetches a declaration from (its policy, a TCF disclosure, a site's ADPC
 // consent requests).
-export const POLICY_PATHS = ['/.well-known/cookie-policy.json', '/cookie-policy.json', '/tcf-disclosure.json', '/consent-requests.json'];
+export const POLICY_PATHS = ['/.well-known/cookie-policy.json', '/cookie-policy.json', '/tcf-disclosure.json', '/consent-requests.json', '/partner-requests.json'];
 export const KALTIOT_TAB = '*://www.kaltiot.test/*';
 const STATISTICS_SWITCH = 'Allow Statistics on kaltiot.test';
 const MARKETING_SWITCH = 'Allow Marketing on kaltiot.test';
@@ -2482,7 +2482,8 @@ export async function adpcSignalFollowsTheVisitor(s) {
   const host = HOSTS.adpcShop;
   const site = 'adpc-shop.test';
   await page.goto(server.url(host));
-  await waitFor(async () => (await sitePanel(browser, site)).view.adpc?.requests.length === 3, { what: 'the requests read' });
+  // From the Link header (two), the <link> element (one) and the page's call (one more).
+  await waitFor(async () => (await sitePanel(browser, site)).view.adpc?.requests.length === 4, { what: 'the requests read' });
   server.clearLog();
   await page.goto(server.url(host));
   await waitFor(() => server.requestsTo(host).some((e) => e.path === '/last.gif'), { what: 'the page loaded' });
@@ -2494,7 +2495,12 @@ export async function adpcSignalFollowsTheVisitor(s) {
   const panel = await browser.openPanel(`*://${host}/*`);
   await openFolds(panel);
   const text = await panel.text('section.adpc');
-  for (const t of ['Measure how visitors use this shop, to improve it.', 'Send you our newsletter with offers.', 'Show reviews from our partner.']) {
+  for (const t of [
+    'Measure how visitors use this shop, to improve it.',
+    'Send you our newsletter with offers.',
+    'Show reviews from our partner.',
+    'Share your visits with our advertising partners.',
+  ]) {
     assert.ok(text.includes(t), `the site's own text "${t}" in: ${text}`);
   }
   assert.match(text, /ADPC: withdraw=\*, object=direct-marketing/);

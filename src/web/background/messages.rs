@@ -326,8 +326,8 @@ pub(super) async fn read_adpc_requests(site: &Site, page_url: &str, url: &str) {
     if !discovery::may_fetch(url, page_url) {
         return;
     }
-    let key = format!("adpc:{url}");
-    if with(|s| s.adpc.of(site).is_some() || !s.adpc_fetching.insert(key.clone())) {
+    // Each address once per worker start (a site names the same one on every page).
+    if with(|s| !s.adpc_fetching.insert(url.to_owned())) {
         return;
     }
     let fetched = super::fetch::fetch_policy(
@@ -337,7 +337,6 @@ pub(super) async fn read_adpc_requests(site: &Site, page_url: &str, url: &str) {
         discovery::Expect::Json,
     )
     .await;
-    with(|s| s.adpc_fetching.remove(&key));
     let requests = match fetched {
         Ok(fetched) => match crate::adpc::parse_requests(&fetched.body) {
             Ok(requests) => requests,

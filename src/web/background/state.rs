@@ -254,7 +254,8 @@ pub struct State {
     pub stores: std::collections::BTreeSet<String>,
     /// Policy URLs being fetched now, and sites whose well-known places are being asked.
     pub fetching: HashSet<FetchKey>,
-    /// ADPC consent-request lists being fetched, by address.
+    /// ADPC consent-request lists fetched (or being fetched) since the worker started, by
+    /// address.
     pub adpc_fetching: HashSet<String>,
     /// Tabs whose site's declaration is being looked for on a first visit, with how many looks
     /// are under way (a page load reports itself more than once) and the tab's
