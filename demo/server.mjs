@@ -981,8 +981,26 @@ export async function startDemoServer({
   });
 
   // --- response helpers ---
+  // Every address a page named as its policy or its ADPC consent requests (Link headers,
+  // <link> elements), as host + path: what the extension may fetch because a page named it.
+  const named = new Set();
+  const noteNamed = (req, reference) => {
+    try {
+      const url = new URL(reference, `${req.secure ? 'https' : 'http'}://${req.headers.host}/`);
+      named.add(`${url.hostname}${url.pathname}${url.search}`);
+    } catch {}
+  };
   const send = (res, status, type, body, headers = {}) => {
     const buf = Buffer.isBuffer(body) ? body : Buffer.from(String(body), 'utf8');
+    for (const link of [headers.Link ?? headers.link ?? []].flat()) {
+      for (const [, target] of String(link).matchAll(/<([^>]*)>[^,]*rel="?(?:cookie-policy|consent-requests)/g)) noteNamed(res.req, target);
+    }
+    if (String(type).startsWith('text/html')) {
+      for (const [tag] of String(body).matchAll(/<link\b[^>]*>/g)) {
+        const href = /href="([^"]*)"/.exec(tag)?.[1];
+        if (href && /rel="[^"]*(cookie-policy|consent-requests)/i.test(tag)) noteNamed(res.req, href);
+      }
+    }
     const entry = entries.get(res.req);
     if (entry) entry.responseBytes = buf.length;
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length, ...headers });
@@ -1564,6 +1582,8 @@ export async function startDemoServer({
       gpc: req.headers['sec-gpc'] ?? null,
       // The Advanced Data Protection Control signal, as the browser sent it.
       adpc: req.headers.adpc ?? null,
+      // What the client asked for (a navigation asks for HTML first).
+      accept: req.headers.accept ?? null,
       // Validators of a cached answer, had the client kept one.
       ifNoneMatch: req.headers['if-none-match'] ?? null,
       ifModifiedSince: req.headers['if-modified-since'] ?? null,
@@ -1631,6 +1651,8 @@ export async function startDemoServer({
     /** The https address of a page (with the `tls` option). */
     secureUrl: (h, p = '/') => `${secure(h)}${p.startsWith('/') ? p : '/' + p}`,
     log,
+    /** Every address (host + path) a page named as its policy or consent requests. */
+    named: () => new Set(named),
     requestsTo: (suffix) => {
       const s = String(suffix).toLowerCase().replace(/^\./, '');
       return log.filter((e) => hostUnder(e.host, s));

@@ -12,6 +12,7 @@
 #            version of 2 or lower" among the extension's errors; browser_specific_settings it
 #            ignores silently, so that stays).
 # The staging folders dist/chrome-package/ and dist/firefox-package/ are what went into the zips.
+# dist/listing/ is what the stores' forms ask for besides (scripts/store-listing.mjs).
 # Then `web-ext lint` checks the Firefox package and the sizes are printed.
 #
 #   bash scripts/package.sh              build, then package
@@ -158,6 +159,9 @@ if [ -n "$changed" ]; then
   say "warning: the source archive is HEAD, but these build inputs have uncommitted changes (in the zips, not in the archive):"
   printf "%s\n" "$changed" | sed "s/^/  /"
 fi
+
+# --- the store listing: descriptions, permission justifications, privacy policy, screenshots ---
+node scripts/store-listing.mjs dist/listing | sed 's/^/[package] /' || die "the store listing could not be made"
 
 # --- web-ext lint on the Firefox package --------------------------------------------------------
 lint_json="$(NO_UPDATE_NOTIFIER=1 node_modules/.bin/web-ext lint --source-dir "$firefox_dir" \

@@ -133,6 +133,10 @@ test('a banner only autoconsent knows is opted out of, never accepted', () => sc
 test('ADPC: withdraw and objection by default, consent to exactly what the visitor allowed on the panel', () =>
   scenario.adpcSignalFollowsTheVisitor(s));
 
+// Issue 16: what the privacy policy says the extension sends is all it sent.
+test('every request of the extension’s own in this run is one the privacy policy names', () =>
+  scenario.ownRequestsAreThoseThePrivacyPolicyNames(s));
+
 // Incognito windows: a browser of its own, with the extension allowed in incognito (the
 // visitor's choice on chrome://extensions; Chrome runs extensions there only when allowed).
 test('what is learned in an incognito window leaves no trace in storage.local or the dynamic rules', async () => {

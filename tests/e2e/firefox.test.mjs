@@ -182,6 +182,10 @@ test('a banner only autoconsent knows is opted out of, never accepted', () => sc
 test('ADPC: withdraw and objection by default, consent to exactly what the visitor allowed on the panel', () =>
   scenario.adpcSignalFollowsTheVisitor(s));
 
+// Issue 16: what the privacy policy says the extension sends is all it sent.
+test('every request of the extension’s own in this run is one the privacy policy names', () =>
+  scenario.ownRequestsAreThoseThePrivacyPolicyNames(s));
+
 // An extension update in Firefox is covered by the temporary reinstall below (the same add-on id
 // installed again into the profile).
 test('a temporary add-on installed again after a restart keeps choices and cached policies', async () => {

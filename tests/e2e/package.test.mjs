@@ -67,7 +67,7 @@ before(() => {
     timeout: 20 * 60 * 1000,
   });
   for (const line of output.split('\n')) {
-    if (/^\[package\] (dist\/|web-ext)/.test(line)) console.log(line);
+    if (/^\[package\] (dist\/|web-ext|\[listing\])/.test(line)) console.log(line);
   }
   firefoxManifest = JSON.parse(fs.readFileSync(path.join(FIREFOX_DIR, 'manifest.json'), 'utf8'));
 });
@@ -361,4 +361,37 @@ test('control: the same check does see the error the unpacked, shared manifest g
   } finally {
     await browser.close();
   }
+});
+
+// --- the store listing (scripts/store-listing.mjs) ------------------------------------------
+
+const LISTING = path.join(ROOT, 'dist/listing');
+
+/** A PNG's width and height, from its IHDR chunk. */
+function pngSize(file) {
+  const head = fs.readFileSync(file).subarray(0, 24);
+  assert.equal(head.toString('latin1', 1, 4), 'PNG', `${file} is a PNG`);
+  return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+}
+
+test('the listing folder has the screenshots at the stores’ size, the descriptions, the privacy policy and the permissions', () => {
+  const shots = fs.readdirSync(path.join(LISTING, 'screenshots')).filter((f) => f.endsWith('.png'));
+  assert.ok(shots.length >= 3, `screenshots: ${shots}`);
+  for (const shot of shots) {
+    assert.deepEqual(pngSize(path.join(LISTING, 'screenshots', shot)), { width: 1280, height: 800 }, shot);
+  }
+  for (const lang of ['en', 'fi']) {
+    const text = fs.readFileSync(path.join(LISTING, `description-${lang}.txt`), 'utf8');
+    const [, short] = /Short description:\n(.*)\n/.exec(text) ?? [];
+    const [, long] = /Long description:\n([\s\S]*)$/.exec(text) ?? [];
+    assert.ok(short && short.length <= 132, `${lang}: a short description of at most 132 characters: ${short}`);
+    assert.ok(long && long.trim().length > 500 && long.length <= 16000, `${lang}: a long description`);
+  }
+  const privacy = fs.readFileSync(path.join(LISTING, 'privacy.html'), 'utf8');
+  assert.equal(privacy, fs.readFileSync(path.join(EXTENSION, 'privacy.html'), 'utf8'), 'the policy shipped is the one listed');
+  const permissions = fs.readFileSync(path.join(LISTING, 'permissions.md'), 'utf8');
+  for (const permission of [...firefoxManifest.permissions, ...firefoxManifest.host_permissions]) {
+    assert.ok(permissions.includes(`\`${permission}\`: `), `${permission} is justified in permissions.md`);
+  }
+  assert.match(permissions, /## Remote code\n\nNo\./);
 });

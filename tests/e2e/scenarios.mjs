@@ -1415,7 +1415,10 @@ export async function choicesSurviveUpdate(s) {
   try {
     const before = (await browser.rules()).filter((r) => r.condition.initiatorDomains?.includes('kaltiot.test'));
     assert.ok(before.length > 0, 'kaltiot.test has rules before the update');
-    const updateMs = await browser.updateExtension('0.1.1');
+    // A version above the one built (Cargo.toml's), as a store update is.
+    const built = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist/extension/manifest.json'), 'utf8')).version;
+    const [major, minor, patch] = built.split('.').map(Number);
+    const updateMs = await browser.updateExtension(`${major}.${minor}.${patch + 1}`);
     const prefs = (await browser.request({ type: 'getPreferences' })).preferences;
     assert.equal(prefs.sites['kaltiot.test']?.categories?.marketing, 'allow', 'a category choice survived');
     assert.equal(prefs.sites['burst.test']?.paused, true, 'a pause survived');
@@ -2525,4 +2528,40 @@ export async function adpcSignalFollowsTheVisitor(s) {
   const other = [...new Set(server.requestsTo(HOSTS.kaltiot).map((e) => e.adpc))];
   assert.deepEqual(other, ['withdraw=*, object=direct-marketing'], 'a site without requests gets the objection');
   await browser.request({ type: 'setAdpcConsent', site, id: 'q1analytics', allowed: false });
+}
+
+/** The kinds of request the privacy policy lists (extension/privacy.html, `data-request`). */
+function privacyPolicyRequests() {
+  const text = fs.readFileSync(path.join(ROOT, 'extension/privacy.html'), 'utf8');
+  return new Set([...text.matchAll(/data-request="([^"]+)"/g)].map((m) => m[1]));
+}
+
+/** Which kind of the privacy policy's a request of the extension's own is, if any. */
+function requestKind(server, entry) {
+  const bare = entry.path.split('?')[0];
+  if (bare === '/.well-known/cookie-policy.json') return 'well-known';
+  if (server.named().has(`${entry.host}${entry.path}`)) return 'named';
+  if (/\/consent\/[0-9a-z-]+\/([0-9a-z-]+\.json|[0-9a-z-]+\/[a-z-]+\.json)$/.test(bare)) return 'onetrust';
+  if (/^consent\.cookiebot\.(com|eu)$/.test(entry.host) && /^\/[0-9a-f-]+\/cc\.js$/.test(bare)) return 'cookiebot';
+  return null;
+}
+
+/**
+ * Every request the extension made of its own in this suite's run (no Referer, and not a page
+ * the browser loaded: a navigation asks for HTML first, and plain http carries no
+ * Sec-Fetch-Dest) is one the privacy policy names, and carried no cookie.
+ */
+export async function ownRequestsAreThoseThePrivacyPolicyNames({ server, browser }) {
+  const kinds = privacyPolicyRequests();
+  const navigation = (e) => ['document', 'iframe', 'frame'].includes(e.fetchDest) || /^text\/html/.test(e.accept ?? '');
+  const own = server.all().filter((e) => e.referer === null && !navigation(e) && e.path !== '/favicon.ico');
+  assert.ok(own.length > 0, 'the extension fetched declarations in this run');
+  const counted = {};
+  for (const entry of own) {
+    const kind = requestKind(server, entry);
+    assert.ok(kind && kinds.has(kind), `a request the privacy policy does not name: ${entry.host}${entry.path} (${entry.fetchDest})`);
+    assert.equal(entry.cookie, null, `sent with cookies: ${entry.host}${entry.path}`);
+    counted[kind] = (counted[kind] ?? 0) + 1;
+  }
+  report(`${browser.name}.extensionRequestsByKind`, counted);
 }

@@ -26,4 +26,13 @@ pub(super) fn about_section() -> El {
         .child(El::new("p").text(&t("optionsVersion", &[&browser::extension_version()])))
         .child(El::new("p").text(&t("optionsPolicyFormat", &[])))
         .child(line)
+        .child(
+            El::new("p").child(
+                El::new("a")
+                    .attr("href", "privacy.html")
+                    .attr("target", "_blank")
+                    .attr("id", "privacy-link")
+                    .text(&t("optionsPrivacyPolicy", &[])),
+            ),
+        )
 }
