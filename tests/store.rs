@@ -20,7 +20,11 @@ fn json(name: &str) -> Value {
 fn strings(value: &Value) -> BTreeSet<String> {
     value
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -53,7 +57,10 @@ fn every_permission_has_a_justification_and_only_those() {
         );
         for (name, why) in justified[kind].as_object().into_iter().flatten() {
             let why = why.as_str().unwrap_or_default();
-            assert!(why.len() >= 40, "{kind}.{name}: say why, in a sentence: {why:?}");
+            assert!(
+                why.len() >= 40,
+                "{kind}.{name}: say why, in a sentence: {why:?}"
+            );
         }
     }
     for field in ["singlePurpose", "remoteCode", "dataUse"] {
@@ -96,10 +103,15 @@ fn the_changelog_names_the_version_being_built() {
         newest.starts_with(&format!("{version} — ")),
         "CHANGELOG.md's newest version is {newest:?}, Cargo.toml says {version} (scripts/bump.sh keeps them together)"
     );
-    assert!(changelog.contains("## Unreleased\n"), "an Unreleased section for what comes next");
+    assert!(
+        changelog.contains("## Unreleased\n"),
+        "an Unreleased section for what comes next"
+    );
     let lock = read("Cargo.lock");
     assert!(
-        lock.contains(&format!("name = \"cookie-warden\"\nversion = \"{version}\"")),
+        lock.contains(&format!(
+            "name = \"cookie-warden\"\nversion = \"{version}\""
+        )),
         "Cargo.lock has the same version"
     );
 }
@@ -108,7 +120,12 @@ fn the_changelog_names_the_version_being_built() {
 fn the_listing_descriptions_fit_the_stores() {
     for lang in ["en", "fi"] {
         let messages = json(&format!("extension/_locales/{lang}/messages.json"));
-        let text = |key: &str| messages[key]["message"].as_str().unwrap_or_default().to_owned();
+        let text = |key: &str| {
+            messages[key]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
         let short = text("extDescription");
         assert!(
             !short.is_empty() && short.chars().count() <= 132,
@@ -159,7 +176,13 @@ fn the_privacy_policy_names_every_stored_key_and_every_kind_of_request() {
             "privacy.html lists the {kind} request"
         );
     }
-    for claim in ["never their values", "Sec-GPC: 1", "ADPC", "no remote code", "Reset to defaults"] {
+    for claim in [
+        "never their values",
+        "Sec-GPC: 1",
+        "ADPC",
+        "no remote code",
+        "Reset to defaults",
+    ] {
         assert!(policy.contains(claim), "privacy.html: {claim:?}");
     }
 }
