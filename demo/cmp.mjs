@@ -378,3 +378,120 @@ export function cookiebotDeclaration() {
 export function cookiebotDomainWarning(host) {
   return `var cookiedomainwarning='Error: ${String(host).toUpperCase().replace(/[^A-Z0-9.-]/g, '')} is not a valid domain. Please add it to the cookie consent manager to authorize the domain.';\n`;
 }
+
+/**
+ * Where the other platforms answered through their interface load their script from (real
+ * names, mapped to the local server): Usercentrics (v3 loader), Didomi (its SDK's loader),
+ * CookieYes (a site's client script). Complianz is a WordPress plugin, on the site itself.
+ */
+export const CMP_SCRIPT_HOSTS = Object.freeze(['web.cmp.usercentrics.eu', 'sdk.privacy-center.org', 'cdn-cookieyes.com']);
+
+/** A fixed banner at the bottom, for the stand-ins below. */
+const bannerJs = (id, className, text) => `
+  var banner = document.createElement('div');
+  ${id ? `banner.id = ${JSON.stringify(id)};` : ''}
+  ${className ? `banner.className = ${JSON.stringify(className)};` : ''}
+  banner.setAttribute('role', 'dialog');
+  banner.setAttribute('aria-label', 'Cookie banner');
+  banner.style.cssText = 'position:fixed;left:0;right:0;bottom:0;padding:1rem;background:#fff;border-top:2px solid #333;';
+  banner.innerHTML = ${JSON.stringify(text)};
+  var showBanner = function () { document.body.appendChild(banner); };
+  if (document.body) showBanner(); else document.addEventListener('DOMContentLoaded', showBanner);
+  var calls = (window.__cmpCalls = []);
+  var record = function (text) { calls.push({ text: text, at: performance.now() }); };
+`;
+
+/**
+ * Usercentrics' v3 interface (its "control functionality" documentation): `window.__ucCmp`
+ * with promise-returning `getConsentDetails`, `updateCategoriesConsents([{id, consent}])`,
+ * `saveConsents`, `closeCmp`, and the `UC_UI_INITIALIZED` event once it is ready.
+ */
+export const USERCENTRICS_JS = `// Usercentrics v3 stand-in (Cookie Warden tests): its public interface, nothing else.
+(function () {
+${bannerJs('usercentrics-cmp-ui', '', '<p>Privacy settings (Usercentrics stand-in)</p><button>Accept all</button> <button>Deny</button>')}
+  var categories = { essential: { name: 'Essential' }, functional: { name: 'Functional' }, marketing: { name: 'Marketing' } };
+  window.__ucCmp = {
+    getConsentDetails: function () { return Promise.resolve({ categories: categories }); },
+    updateCategoriesConsents: function (list) { record('updateCategoriesConsents ' + JSON.stringify(list)); return Promise.resolve(); },
+    saveConsents: function () { record('saveConsents'); return Promise.resolve(); },
+    closeCmp: function () { record('closeCmp'); banner.remove(); return Promise.resolve(); },
+  };
+  window.__cmpReadyAt = performance.now();
+  setTimeout(function () { window.dispatchEvent(new Event('UC_UI_INITIALIZED')); }, 0);
+})();
+`;
+
+/**
+ * Didomi's web SDK interface (developers.didomi.io, Web SDK reference): the `didomiOnReady`
+ * queue, `Didomi.getPurposes()`, `getVendors()`, `setUserDisagreeToAll()`, `setUserStatus()`,
+ * `notice.hide()` and `notice.isVisible()`.
+ */
+export const DIDOMI_JS = `// Didomi SDK stand-in (Cookie Warden tests): its public interface, nothing else.
+(function () {
+${bannerJs('didomi-host', '', '<p>We care about your privacy (Didomi stand-in)</p><button>Agree</button> <button>Disagree</button>')}
+  var visible = true;
+  window.Didomi = {
+    getPurposes: function () { return [{ id: 'cookies' }, { id: 'select_basic_ads' }, { id: 'measure_content_performance' }]; },
+    getVendors: function () { return [{ id: 'vendor-a' }]; },
+    setUserDisagreeToAll: function () { record('setUserDisagreeToAll'); },
+    setUserAgreeToAll: function () { record('setUserAgreeToAll'); },
+    setUserStatus: function (status) { record('setUserStatus ' + JSON.stringify(status.purposes.consent)); },
+    notice: { hide: function () { record('notice.hide'); visible = false; banner.remove(); }, isVisible: function () { return visible; } },
+    preferences: { hide: function () {} },
+  };
+  window.__cmpReadyAt = performance.now();
+  var queue = window.didomiOnReady || [];
+  window.didomiOnReady = { push: function (cb) { cb(window.Didomi); } };
+  queue.forEach(function (cb) { cb(window.Didomi); });
+})();
+`;
+
+/**
+ * CookieYes' client script: `getCkyConsent()` (its documented reader) and the banner's own
+ * `performBannerAction('accept_partial' | 'reject' | 'accept_all')`, which takes the categories
+ * from the preference centre's toggles (`#ckySwitch<slug>`).
+ */
+export const COOKIEYES_JS = `// CookieYes stand-in (Cookie Warden tests): the interface its banner uses, nothing else.
+(function () {
+  var slugs = ['necessary', 'functional', 'analytics', 'performance', 'advertisement'];
+  var toggles = slugs.map(function (s) { return '<label><input type="checkbox" id="ckySwitch' + s + '"' + (s === 'necessary' ? ' checked disabled' : '') + '> ' + s + '</label>'; }).join(' ');
+${bannerJs('', 'cky-consent-container', '<p>We value your privacy (CookieYes stand-in)</p><div class="cky-preference-center" hidden>__TOGGLES__</div><button>Accept All</button> <button>Reject All</button>').replace('banner.innerHTML = ', 'banner.innerHTML = (').replace(/;\n  var showBanner/, ").replace('__TOGGLES__', toggles);\n  var showBanner")}
+  var categories = { necessary: true, functional: false, analytics: false, performance: false, advertisement: false };
+  var done = false;
+  window.getCkyConsent = function () { return { activeLaw: 'gdpr', categories: categories, isUserActionCompleted: done }; };
+  window.performBannerAction = function (action) {
+    var chosen = slugs.filter(function (s) {
+      var t = document.getElementById('ckySwitch' + s);
+      return action === 'accept_all' || (action === 'accept_partial' && t && t.checked) || s === 'necessary';
+    });
+    record('performBannerAction ' + action + ' ' + chosen.join(','));
+    slugs.forEach(function (s) { categories[s] = chosen.indexOf(s) >= 0; });
+    done = true;
+    banner.remove();
+  };
+  window.__cmpReadyAt = performance.now();
+})();
+`;
+
+/**
+ * Complianz's banner script (its complianz.js: plain functions on window): `cmplz_categories`,
+ * `cmplz_set_consent(category, 'allow' | 'deny')`, `cmplz_set_banner_status('dismissed')`,
+ * `cmplz_get_banner_status()`, `cmplz_has_consent(category)`.
+ */
+export const COMPLIANZ_JS = `// Complianz stand-in (Cookie Warden tests): its public functions, nothing else.
+(function () {
+${bannerJs('', 'cmplz-cookiebanner cmplz-show', '<p>Manage consent (Complianz stand-in)</p><button class="cmplz-accept">Accept</button> <button class="cmplz-deny">Deny</button>')}
+  var consent = {};
+  var status = 'show';
+  window.cmplz_categories = ['functional', 'preferences', 'statistics', 'marketing'];
+  window.cmplz_set_consent = function (category, value) { record('cmplz_set_consent ' + category + ' ' + value); consent[category] = value; };
+  window.cmplz_has_consent = function (category) { return consent[category] === 'allow'; };
+  window.cmplz_get_banner_status = function () { return status; };
+  window.cmplz_set_banner_status = function (value) {
+    record('cmplz_set_banner_status ' + value);
+    status = value;
+    if (value === 'dismissed') { banner.className = 'cmplz-cookiebanner cmplz-dismissed'; banner.style.display = 'none'; }
+  };
+  window.__cmpReadyAt = performance.now();
+})();
+`;

@@ -30,6 +30,11 @@ import {
   ruleSetFile,
   oneTrustStub,
   termsFeedBanner,
+  CMP_SCRIPT_HOSTS,
+  USERCENTRICS_JS,
+  DIDOMI_JS,
+  COOKIEYES_JS,
+  COMPLIANZ_JS,
   COOKIEBOT_UC_JS,
   cookiebotDeclaration,
   cookiebotDomainWarning,
@@ -104,6 +109,11 @@ export const ADPC_REQUESTS = Object.freeze({
 export const HTTPS_HOSTS = Object.freeze({
   onetrustShop: 'www.onetrust-shop.test',
   cookiebotShop: 'www.cookiebot-shop.test',
+  // Shops behind the other platforms answered through their interface (issue 15).
+  usercentricsShop: 'www.uc-shop.test',
+  didomiShop: 'www.didomi-shop.test',
+  cookieyesShop: 'www.cky-shop.test',
+  complianzShop: 'www.cmplz-shop.test',
 });
 
 /**
@@ -146,6 +156,7 @@ export const NOPOLICY_THIRD_PARTIES = Object.freeze({
 export const REAL_HOSTS = Object.freeze([
   ...new Set([
     ...CMP_HOSTS,
+    ...CMP_SCRIPT_HOSTS,
     'www.googletagmanager.com',
     'www.google-analytics.com',
     'region1.google-analytics.com',
@@ -1492,6 +1503,17 @@ export async function startDemoServer({
     return notFound(res);
   };
   const cookiebotShop = shop((h) => shopPage(h, 'Cookiebot', `<script id="Cookiebot" src="https://consent.cookiebot.com/uc.js" data-cbid="${COOKIEBOT_CBID}" data-blockingmode="auto"></script>`, secure));
+  // The other platforms' scripts, under their real names (Complianz's on the site).
+  const cmpScript = (file, body) => (req, res, p) => (p === file ? scriptAnswer(res, body, 0) : notFound(res));
+  const usercentrics = cmpScript('/ui/loader.js', USERCENTRICS_JS);
+  const didomi = cmpScript('/0000aaaa-demo-key/loader.js', DIDOMI_JS);
+  const cookieyes = cmpScript('/client_data/0000cky0demo/script.js', COOKIEYES_JS);
+  const usercentricsShop = shop((h) => shopPage(h, 'Usercentrics', '<script id="usercentrics-cmp" src="https://web.cmp.usercentrics.eu/ui/loader.js" data-settings-id="demoSettings01" async></script>', secure));
+  const didomiShop = shop((h) => shopPage(h, 'Didomi', '<script>window.didomiOnReady = window.didomiOnReady || [];</script><script src="https://sdk.privacy-center.org/0000aaaa-demo-key/loader.js?target=www.didomi-shop.test" async></script>', secure));
+  const cookieyesShop = shop((h) => shopPage(h, 'CookieYes', '<script id="cookieyes" src="https://cdn-cookieyes.com/client_data/0000cky0demo/script.js"></script>', secure));
+  const complianzShopPage = shop((h) => shopPage(h, 'Complianz', '<script src="/wp-content/plugins/complianz-gdpr/cookiebanner/js/complianz.min.js"></script>', secure));
+  const complianzShop = (req, res, p, h) =>
+    p === '/wp-content/plugins/complianz-gdpr/cookiebanner/js/complianz.min.js' ? scriptAnswer(res, COMPLIANZ_JS, 0) : complianzShopPage(req, res, p, h);
   const shopTrackers = (req, res, p) => {
     if (p === '/pixel.gif' || p === '/m.gif') return gif(res);
     if (p === '/frame.html') {
@@ -1558,6 +1580,13 @@ export async function startDemoServer({
     ['onetrust-shop.test', onetrustShop],
     ['cookiebot-shop.test', cookiebotShop],
     ['banner-shop.test', bannerShop],
+    ['usercentrics.eu', usercentrics],
+    ['privacy-center.org', didomi],
+    ['cdn-cookieyes.com', cookieyes],
+    ['uc-shop.test', usercentricsShop],
+    ['didomi-shop.test', didomiShop],
+    ['cky-shop.test', cookieyesShop],
+    ['cmplz-shop.test', complianzShop],
     ['adpc-shop.test', adpcShop],
     ['cmp-metrics.test', shopTrackers],
     ['cmp-ads.test', shopTrackers],

@@ -214,7 +214,13 @@
       }
       const reply = await ask({ type: 'bannerReady', platform: name, groups });
       const plan = reply?.type === 'bannerPlan' ? reply.plan : null;
-      if (!plan) return;
+      if (!plan) {
+        // No answer (the background was starting, or the message was lost): look again, within
+        // the same bound.
+        found = null;
+        setTimeout(tick, 250);
+        return;
+      }
       if (plan.kind === 'leave') {
         await ask({ type: 'bannerOutcome', outcome: { kind: 'left', cmp: names[name], why: plan.why } });
         return;

@@ -174,6 +174,9 @@ test('navigation to rules: sites with their own policy and with a self-hosted On
 test('OneTrust and Cookiebot are told exactly the visitor’s categories through their own interfaces; a switch re-answers; a paused site gets nothing', () =>
   scenario.bannersAnsweredThroughTheirPlatforms(s));
 
+test('Usercentrics, Didomi, CookieYes and Complianz are told exactly the visitor’s categories through their own interfaces', () =>
+  scenario.morePlatformsAnsweredPerCategory(s));
+
 test('a banner whose platform refuses the answer is left as it was, the page usable, and the panel says so', () =>
   scenario.unanswerableBannerIsLeftAndSaid(s));
 

@@ -2354,6 +2354,20 @@ async function bannerLine(browser, host) {
   }
 }
 
+/**
+ * Waits until the extension has registered its page-side scripts (right after an install the
+ * first pages may load before the registration is done: those pages' banners wait for the next).
+ */
+async function pageScriptsRegistered(browser) {
+  await waitFor(
+    async () => {
+      const ids = (await browser.inExtension(() => chrome.scripting.getRegisteredContentScripts())).map((r) => r.id);
+      return ids.includes('cookie-warden-banner') && ids.includes('cookie-warden-adpc');
+    },
+    { what: 'the page-side scripts registered' },
+  );
+}
+
 /** Loads `url` with no answer stored by the page's platform stand-in (a first visit to it). */
 async function freshBanner(page, url) {
   await page.goto(url);
@@ -2370,6 +2384,7 @@ async function freshBanner(page, url) {
  */
 export async function bannersAnsweredThroughTheirPlatforms(s) {
   const { server, browser, page } = s;
+  await pageScriptsRegistered(browser);
   const figures = {};
   for (const [host, name, told] of [
     [HTTPS_HOSTS.onetrustShop, 'OneTrust', (c) => `${c.fn} ${c.type} ${c.value}`],
@@ -2435,6 +2450,7 @@ export async function bannersAnsweredThroughTheirPlatforms(s) {
  */
 export async function unanswerableBannerIsLeftAndSaid(s) {
   const { server, browser, page } = s;
+  await pageScriptsRegistered(browser);
   const host = HTTPS_HOSTS.onetrustShop;
   await freshBanner(page, server.secureUrl(host, '/broken.html'));
   await waitFor(async () => (await standIn(page)).calls?.length > 0, { what: 'the answer tried' });
@@ -2459,6 +2475,7 @@ export async function unanswerableBannerIsLeftAndSaid(s) {
  */
 export async function autoconsentOptsOut(s) {
   const { server, browser, page } = s;
+  await pageScriptsRegistered(browser);
   const start = Date.now();
   await page.goto(server.url(HOSTS.bannerShop));
   const clicks = await waitFor(async () => {
@@ -2482,6 +2499,7 @@ export async function autoconsentOptsOut(s) {
  */
 export async function adpcSignalFollowsTheVisitor(s) {
   const { server, browser, page } = s;
+  await pageScriptsRegistered(browser);
   const host = HOSTS.adpcShop;
   const site = 'adpc-shop.test';
   await page.goto(server.url(host));
@@ -2564,4 +2582,56 @@ export async function ownRequestsAreThoseThePrivacyPolicyNames({ server, browser
     counted[kind] = (counted[kind] ?? 0) + 1;
   }
   report(`${browser.name}.extensionRequestsByKind`, counted);
+}
+
+/**
+ * Usercentrics, Didomi, CookieYes and Complianz stand-ins (Usercentrics, Didomi and CookieYes
+ * under their real script hosts, Complianz on the site as the WordPress plugin is), each with
+ * the interface its documentation describes: each is told exactly the visitor's default
+ * categories through it, and its banner goes away.
+ */
+export async function morePlatformsAnsweredPerCategory(s) {
+  const { server, browser, page } = s;
+  await pageScriptsRegistered(browser);
+  const figures = {};
+  for (const [host, name, want] of [
+    [
+      HTTPS_HOSTS.usercentricsShop,
+      'Usercentrics',
+      ['updateCategoriesConsents [{"id":"functional","consent":true},{"id":"marketing","consent":false}]', 'saveConsents', 'closeCmp'],
+    ],
+    // Every purpose is denied (an unplaced "cookies" purpose too): Didomi's disagree-to-all.
+    [HTTPS_HOSTS.didomiShop, 'Didomi', ['setUserDisagreeToAll', 'notice.hide']],
+    [HTTPS_HOSTS.cookieyesShop, 'CookieYes', ['performBannerAction accept_partial necessary,functional']],
+    [
+      HTTPS_HOSTS.complianzShop,
+      'Complianz',
+      [
+        'cmplz_set_consent functional allow',
+        'cmplz_set_consent preferences allow',
+        'cmplz_set_consent statistics deny',
+        'cmplz_set_consent marketing deny',
+        'cmplz_set_banner_status dismissed',
+      ],
+    ],
+  ]) {
+    await page.goto(server.secureUrl(host));
+    const state = await waitFor(
+      async () => {
+        const st = await page.evaluate(() => ({
+          calls: window.__cmpCalls ?? [],
+          readyAt: window.__cmpReadyAt,
+          banner: !!document.querySelector('[role="dialog"][aria-label="Cookie banner"]:not([style*="display: none"])'),
+        }));
+        return st.calls.length >= want.length && !st.banner ? st : null;
+      },
+      { timeout: 15000, what: `${name}: told, and its banner gone` },
+    );
+    assert.deepEqual(state.calls.map((c) => c.text), want, `${name}: exactly the visitor's categories`);
+    figures[name] = { readyToAnswerMs: Math.round(state.calls[0].at - state.readyAt) };
+    await waitFor(async () => (await bannerLine(browser, host)) === `Told ${name}: Functional on, Statistics off, Marketing off`, {
+      what: `${name}: the panel says so`,
+    });
+  }
+  report(`${browser.name}.morePlatformAnswers`, figures);
 }
