@@ -87,6 +87,7 @@ export const HOSTS = Object.freeze({
   // A banner only autoconsent's rules answer, and a site asking for consent with ADPC (issue 15).
   bannerShop: 'www.banner-shop.test',
   adpcShop: 'www.adpc-shop.test',
+  hostileAdpc: 'www.hostile-adpc.test',
 });
 
 /** The ADPC consent requests of www.adpc-shop.test: in its resource, and in its script's call. */
@@ -1453,6 +1454,31 @@ export async function startDemoServer({
     }
     return onetrustShopPage(req, res, p, h);
   };
+  // A page that tries to steer the extension through ADPC and the banner relay (issue 15).
+  const hostileAdpc = (req, res, p, h) => {
+    if (p === '/' || p === '/index.html') {
+      const other = `http://${HOSTS.kaltiot}:${actualPort}`;
+      const many = Array.from({ length: 100 }, (_, i) => ({ id: `r${i}`, text: `Request ${i}` }));
+      const requests = [{ id: 'x1', text: '<img src=x onerror="window.__pwned=1">' }, { id: 'bad id', text: 'dropped' }, ...many];
+      return html(
+        res,
+        page({
+          title: `${h} – a page that names other sites and forges reports`,
+          head: `<link rel="consent-requests" href="${other}/stolen-link.json">\n`,
+          body: `<main><h1>${escapeHtml(h)}</h1></main>
+<script>
+  if (navigator.dataProtectionControl) navigator.dataProtectionControl.request(${JSON.stringify(requests)});
+  setTimeout(function () {
+    document.dispatchEvent(new CustomEvent('cookie-warden:extension', { detail: JSON.stringify({
+      type: 'bannerOutcome', seq: 'forged', outcome: { kind: 'failed', platform: null, cmp: '<b>' + 'A'.repeat(500) } }) }));
+  }, 500);
+</script>`,
+        }),
+        { Link: `<${other}/stolen-header.json>; rel="consent-requests"` },
+      );
+    }
+    return notFound(res);
+  };
   const bannerShop = (req, res, p, h) => {
     if (p === '/' || p === '/index.html') {
       return html(
@@ -1588,6 +1614,7 @@ export async function startDemoServer({
     ['cky-shop.test', cookieyesShop],
     ['cmplz-shop.test', complianzShop],
     ['adpc-shop.test', adpcShop],
+    ['hostile-adpc.test', hostileAdpc],
     ['cmp-metrics.test', shopTrackers],
     ['cmp-ads.test', shopTrackers],
   ];

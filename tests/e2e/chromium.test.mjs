@@ -136,6 +136,9 @@ test('a banner only autoconsent knows is opted out of, never accepted', () => sc
 test('ADPC: withdraw and objection by default, consent to exactly what the visitor allowed on the panel', () =>
   scenario.adpcSignalFollowsTheVisitor(s));
 
+test('a hostile page’s consent requests and banner reports stay bounded, on its own site, and are shown as text', () =>
+  scenario.hostileConsentReportsStayBounded(s));
+
 // Issue 16: what the privacy policy says the extension sends is all it sent.
 test('every request of the extension’s own in this run is one the privacy policy names', () =>
   scenario.ownRequestsAreThoseThePrivacyPolicyNames(s));

@@ -2635,3 +2635,43 @@ export async function morePlatformsAnsweredPerCategory(s) {
   }
   report(`${browser.name}.morePlatformAnswers`, figures);
 }
+
+/**
+ * A hostile page steers nothing: consent requests it names on another site are never fetched;
+ * what its navigator.dataProtectionControl call sends is bounded and shown as text (no markup
+ * runs in the panel); a banner outcome it forges in the page is kept short and shown as text.
+ */
+export async function hostileConsentReportsStayBounded(s) {
+  const { server, browser, page } = s;
+  await pageScriptsRegistered(browser);
+  const site = 'hostile-adpc.test';
+  server.clearLog();
+  await page.goto(server.url(HOSTS.hostileAdpc));
+  await waitFor(async () => (await sitePanel(browser, site)).view.adpc?.requests.length > 0, { what: 'the page’s call heard' });
+  await waitFor(async () => (await bannerLine(browser, HOSTS.hostileAdpc)).includes('<b>AAAA'), { what: 'the forged outcome kept, as text' });
+  await page.wait(1000);
+  const stolen = server.all().filter((e) => /stolen/.test(e.path));
+  assert.deepEqual(stolen.map((e) => e.host + e.path), [], 'requests named on another site are never fetched');
+  const view = (await sitePanel(browser, site)).view;
+  assert.equal(view.adpc.requests.length, 50, 'at most 50 requests kept');
+  assert.ok(view.adpc.dropped >= 51, `the rest dropped and counted: ${view.adpc.dropped}`);
+  const line = await bannerLine(browser, HOSTS.hostileAdpc);
+  const forged = /<b>A*/.exec(line)[0];
+  assert.ok(forged.length <= 64, `a forged name is cut to 64 characters: ${forged.length}`);
+  const panel = await browser.openPanel(`*://${HOSTS.hostileAdpc}/*`);
+  try {
+    await openFolds(panel);
+    const state = await panel.evaluate(() => ({
+      pwned: window.__pwned ?? null,
+      images: document.querySelectorAll('section.adpc img, #banner-status img, #banner-status b').length,
+      text: document.querySelector('section.adpc')?.textContent ?? '',
+      line: document.querySelector('#banner-status')?.textContent ?? '',
+    }));
+    assert.equal(state.pwned, null, 'no script of the page ran in the panel');
+    assert.equal(state.images, 0, 'markup is shown as text');
+    assert.ok(state.text.includes('<img src=x onerror='), 'the request text, as text');
+    assert.ok(state.line.includes('<b>AAAA'), `the forged name, as text: ${state.line}`);
+  } finally {
+    await panel.close();
+  }
+}

@@ -306,7 +306,7 @@ pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
                 return Response::Done;
             };
             if let Some(url) = discovery::resolve_url(&url, page_url) {
-                read_adpc_requests(&site, page_url, &url).await;
+                read_adpc_requests(&site, page_url, &url, SourceKind::LinkElement).await;
             }
             Response::Done
         }
@@ -319,11 +319,17 @@ fn sender_site(sender: &Sender) -> Option<(Site, i32)> {
     Some((web_site(page_url)?, tab_id))
 }
 
-/// Fetches a site's ADPC consent requests from `url` (named by the page at `page_url`: a
-/// `Link` header or `<link>` element): only a place the page's site may name, the same GET
-/// without credentials and limits as a policy fetch.
-pub(super) async fn read_adpc_requests(site: &Site, page_url: &str, url: &str) {
-    if !discovery::may_fetch(url, page_url) {
+/// Fetches a site's ADPC consent requests from `url` (named by the page at `page_url` in a
+/// `Link` header or a `<link>` element, `kind`): only a place such a page may name (its own
+/// host, http(s), no IP address: [`discovery::check_candidate`]), with the same GET without
+/// credentials and limits as a policy fetch.
+pub(super) async fn read_adpc_requests(site: &Site, page_url: &str, url: &str, kind: SourceKind) {
+    let candidate = Candidate {
+        url: url.to_owned(),
+        kind,
+    };
+    if let Err(refusal) = discovery::check_candidate(&candidate, page_url) {
+        gloo::console::warn!(format!("cookie-warden: ADPC requests not asked: {refusal}"));
         return;
     }
     // Each address once per worker start (a site names the same one on every page).

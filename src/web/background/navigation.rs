@@ -107,7 +107,8 @@ pub async fn on_headers_received(details: JsValue) -> Result<(), JsValue> {
     if let Some(requests) = requests.filter(|_| with(|s| s.prefs.adpc)) {
         let (site, url) = (site.clone(), url.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            super::messages::read_adpc_requests(&site, &url, &requests).await;
+            super::messages::read_adpc_requests(&site, &url, &requests, SourceKind::LinkHeader)
+                .await;
         });
     }
     if let Some(target) = target {
