@@ -7,7 +7,8 @@
 #   apt:    chromium, chromium-driver and firefox-esr (Debian's; the tests never download a browser),
 #           openssl (the demo server's https certificate, made at start)
 #   npm:    the pinned tools in package-lock.json (binaryen's wasm-opt, playwright-core,
-#           selenium-webdriver, axe-core, web-ext)
+#           selenium-webdriver, axe-core, web-ext, esbuild) and DuckDuckGo's autoconsent, which
+#           the build bundles into the extension
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
