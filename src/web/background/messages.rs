@@ -216,7 +216,7 @@ pub(super) async fn handle(request: Request, sender: &Sender) -> Response {
             }
             apply_rules(&site).await;
             // The ADPC header rules follow the site's marketing choice and its consents.
-            reconcile_rules().await;
+            super::rules::reconcile_header_rules().await;
             sweep(Some(&site)).await;
             reanswer_banners(Some(&site)).await;
             tell_adpc_pages(&site).await;

@@ -148,17 +148,7 @@ pub(super) async fn install_session(update: RuleUpdate) {
 /// sites the book no longer holds are removed.
 pub(super) async fn reconcile_rules() {
     let _turn = state::turn(|s| &mut s.rules).await;
-    let update = with(|s| {
-        block::reconcile(
-            &s.installed,
-            &s.rule_book.owned_rule_ids(),
-            s.prefs.global_privacy_control,
-            &crate::adpc::rules(&s.prefs),
-        )
-    });
-    if !update.is_empty() {
-        install(update).await;
-    }
+    reconcile_dynamic().await;
     // Session rules of sites the session rule book no longer holds go too.
     let strays =
         with(|s| block::session_strays(&s.session_installed, &s.session_book.owned_rule_ids()));
@@ -177,6 +167,29 @@ pub(super) async fn reconcile_rules() {
     let missing = with(|s| s.rule_book.sites_missing_from(&s.installed));
     for site in missing {
         apply_rules_in_turn(&site).await;
+    }
+}
+
+/// After one site's choices changed: the dynamic rules only (the ADPC header rules follow a
+/// site's marketing choice and its consents), without the rulesets and page scripts, which only
+/// global changes touch.
+pub(super) async fn reconcile_header_rules() {
+    let _turn = state::turn(|s| &mut s.rules).await;
+    reconcile_dynamic().await;
+}
+
+/// Installs what makes the dynamic rules match the rule book, GPC and ADPC (in the rules' turn).
+async fn reconcile_dynamic() {
+    let update = with(|s| {
+        block::reconcile(
+            &s.installed,
+            &s.rule_book.owned_rule_ids(),
+            s.prefs.global_privacy_control,
+            &crate::adpc::rules(&s.prefs),
+        )
+    });
+    if !update.is_empty() {
+        install(update).await;
     }
 }
 
