@@ -9,6 +9,7 @@ if (window === window.top) {
     document.dispatchEvent(new CustomEvent('cookie-warden:page', { detail: JSON.stringify(message) }));
   const reports = new Set(['bannerReady', 'bannerOutcome', 'adpcRequests']);
   const ask = (message) => chrome.runtime.sendMessage(message).catch(() => null);
+  let autoAsked = false;
 
   // Autoconsent, when the background loaded it into this world: its reports become the
   // banner's outcome.
@@ -37,6 +38,9 @@ if (window === window.top) {
     if (!message || typeof message !== 'object') return;
     const { seq, type } = message;
     if (type === 'bannerAuto') {
+      // Once per page: each answer may load the library into it, and the page can send this too.
+      if (autoAsked) return;
+      autoAsked = true;
       const answer = await ask({ type: 'bannerAuto' });
       if (answer?.type === 'bannerAuto' && answer.action) automatic(answer.action);
       toPage({ seq, answer });

@@ -38,16 +38,6 @@ pub enum Platform {
 }
 
 impl Platform {
-    /// Every platform answered per category.
-    pub const ALL: [Platform; 6] = [
-        Platform::OneTrust,
-        Platform::Cookiebot,
-        Platform::Usercentrics,
-        Platform::Didomi,
-        Platform::CookieYes,
-        Platform::Complianz,
-    ];
-
     /// Its name, as the visitor knows it.
     pub fn name(self) -> &'static str {
         match self {
