@@ -386,16 +386,22 @@ export function cookiebotDomainWarning(host) {
  */
 export const CMP_SCRIPT_HOSTS = Object.freeze(['web.cmp.usercentrics.eu', 'sdk.privacy-center.org', 'cdn-cookieyes.com']);
 
-/** A fixed banner at the bottom, for the stand-ins below. */
-const bannerJs = (id, className, text) => `
+/**
+ * A fixed banner at the bottom, for the stand-ins below. Like a real platform's, it is shown
+ * once the body exists unless it was already closed (`closeBanner`): an answer given before the
+ * page's body was parsed keeps it away.
+ */
+const bannerJs = (id, className, text, htmlExpression = JSON.stringify(text)) => `
   var banner = document.createElement('div');
   ${id ? `banner.id = ${JSON.stringify(id)};` : ''}
   ${className ? `banner.className = ${JSON.stringify(className)};` : ''}
   banner.setAttribute('role', 'dialog');
   banner.setAttribute('aria-label', 'Cookie banner');
   banner.style.cssText = 'position:fixed;left:0;right:0;bottom:0;padding:1rem;background:#fff;border-top:2px solid #333;';
-  banner.innerHTML = ${JSON.stringify(text)};
-  var showBanner = function () { document.body.appendChild(banner); };
+  banner.innerHTML = ${htmlExpression};
+  var bannerClosed = false;
+  var showBanner = function () { if (!bannerClosed) document.body.appendChild(banner); };
+  var closeBanner = function () { bannerClosed = true; banner.remove(); };
   if (document.body) showBanner(); else document.addEventListener('DOMContentLoaded', showBanner);
   var calls = (window.__cmpCalls = []);
   var record = function (text) { calls.push({ text: text, at: performance.now() }); };
@@ -414,7 +420,7 @@ ${bannerJs('usercentrics-cmp-ui', '', '<p>Privacy settings (Usercentrics stand-i
     getConsentDetails: function () { return Promise.resolve({ categories: categories }); },
     updateCategoriesConsents: function (list) { record('updateCategoriesConsents ' + JSON.stringify(list)); return Promise.resolve(); },
     saveConsents: function () { record('saveConsents'); return Promise.resolve(); },
-    closeCmp: function () { record('closeCmp'); banner.remove(); return Promise.resolve(); },
+    closeCmp: function () { record('closeCmp'); closeBanner(); return Promise.resolve(); },
   };
   window.__cmpReadyAt = performance.now();
   setTimeout(function () { window.dispatchEvent(new Event('UC_UI_INITIALIZED')); }, 0);
@@ -436,7 +442,7 @@ ${bannerJs('didomi-host', '', '<p>We care about your privacy (Didomi stand-in)</
     setUserDisagreeToAll: function () { record('setUserDisagreeToAll'); },
     setUserAgreeToAll: function () { record('setUserAgreeToAll'); },
     setUserStatus: function (status) { record('setUserStatus ' + JSON.stringify(status.purposes.consent)); },
-    notice: { hide: function () { record('notice.hide'); visible = false; banner.remove(); }, isVisible: function () { return visible; } },
+    notice: { hide: function () { record('notice.hide'); visible = false; closeBanner(); }, isVisible: function () { return visible; } },
     preferences: { hide: function () {} },
   };
   window.__cmpReadyAt = performance.now();
@@ -447,15 +453,16 @@ ${bannerJs('didomi-host', '', '<p>We care about your privacy (Didomi stand-in)</
 `;
 
 /**
- * CookieYes' client script: `getCkyConsent()` (its documented reader) and the banner's own
+ * CookieYes' client script: `getCkyConsent()` (its documented reader), the banner's own
  * `performBannerAction('accept_partial' | 'reject' | 'accept_all')`, which takes the categories
- * from the preference centre's toggles (`#ckySwitch<slug>`).
+ * from the preference centre's toggles (`#ckySwitch<slug>`), and the `cookieyes_banner_load`
+ * event on the document once the banner is drawn.
  */
 export const COOKIEYES_JS = `// CookieYes stand-in (Cookie Warden tests): the interface its banner uses, nothing else.
 (function () {
   var slugs = ['necessary', 'functional', 'analytics', 'performance', 'advertisement'];
   var toggles = slugs.map(function (s) { return '<label><input type="checkbox" id="ckySwitch' + s + '"' + (s === 'necessary' ? ' checked disabled' : '') + '> ' + s + '</label>'; }).join(' ');
-${bannerJs('', 'cky-consent-container', '<p>We value your privacy (CookieYes stand-in)</p><div class="cky-preference-center" hidden>__TOGGLES__</div><button>Accept All</button> <button>Reject All</button>').replace('banner.innerHTML = ', 'banner.innerHTML = (').replace(/;\n  var showBanner/, ").replace('__TOGGLES__', toggles);\n  var showBanner")}
+${bannerJs('', 'cky-consent-container', '', `${JSON.stringify('<p>We value your privacy (CookieYes stand-in)</p><div class="cky-preference-center" hidden>__TOGGLES__</div><button>Accept All</button> <button>Reject All</button>')}.replace('__TOGGLES__', toggles)`)}
   var categories = { necessary: true, functional: false, analytics: false, performance: false, advertisement: false };
   var done = false;
   window.getCkyConsent = function () { return { activeLaw: 'gdpr', categories: categories, isUserActionCompleted: done }; };
@@ -467,9 +474,14 @@ ${bannerJs('', 'cky-consent-container', '<p>We value your privacy (CookieYes sta
     record('performBannerAction ' + action + ' ' + chosen.join(','));
     slugs.forEach(function (s) { categories[s] = chosen.indexOf(s) >= 0; });
     done = true;
-    banner.remove();
+    closeBanner();
   };
-  window.__cmpReadyAt = performance.now();
+  // Ready once its banner is drawn (with the body): CookieYes' documented banner-load event.
+  var loaded = function () {
+    window.__cmpReadyAt = performance.now();
+    document.dispatchEvent(new CustomEvent('cookieyes_banner_load', { detail: getCkyConsent() }));
+  };
+  if (document.body) loaded(); else document.addEventListener('DOMContentLoaded', loaded);
 })();
 `;
 

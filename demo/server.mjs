@@ -1536,7 +1536,15 @@ export async function startDemoServer({
   const cookieyes = cmpScript('/client_data/0000cky0demo/script.js', COOKIEYES_JS);
   const usercentricsShop = shop((h) => shopPage(h, 'Usercentrics', '<script id="usercentrics-cmp" src="https://web.cmp.usercentrics.eu/ui/loader.js" data-settings-id="demoSettings01" async></script>', secure));
   const didomiShop = shop((h) => shopPage(h, 'Didomi', '<script>window.didomiOnReady = window.didomiOnReady || [];</script><script src="https://sdk.privacy-center.org/0000aaaa-demo-key/loader.js?target=www.didomi-shop.test" async></script>', secure));
-  const cookieyesShop = shop((h) => shopPage(h, 'CookieYes', '<script id="cookieyes" src="https://cdn-cookieyes.com/client_data/0000cky0demo/script.js"></script>', secure));
+  // The site's own script after CookieYes' is slow, as on many real pages: CookieYes' interface
+  // is there well before its banner (drawn once the body is parsed), which must be waited for.
+  const cookieyesShopPage = shop((h) =>
+    shopPage(h, 'CookieYes', '<script id="cookieyes" src="https://cdn-cookieyes.com/client_data/0000cky0demo/script.js"></script>\n<script src="/theme.js"></script>', secure),
+  );
+  const cookieyesShop = (req, res, p, h) => {
+    if (p !== '/theme.js') return cookieyesShopPage(req, res, p, h);
+    setTimeout(() => scriptAnswer(res, '// the shop\'s theme (Cookie Warden tests): slow to arrive, does nothing\n', 0), 600);
+  };
   const complianzShopPage = shop((h) => shopPage(h, 'Complianz', '<script src="/wp-content/plugins/complianz-gdpr/cookiebanner/js/complianz.min.js"></script>', secure));
   const complianzShop = (req, res, p, h) =>
     p === '/wp-content/plugins/complianz-gdpr/cookiebanner/js/complianz.min.js' ? scriptAnswer(res, COMPLIANZ_JS, 0) : complianzShopPage(req, res, p, h);

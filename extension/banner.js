@@ -141,7 +141,12 @@
       closed: () => !(window.Didomi?.notice?.isVisible?.() ?? false),
     },
     cookieYes: {
-      ready: () => typeof window.getCkyConsent === 'function' && typeof window.performBannerAction === 'function',
+      // Its banner action reads the preference centre's toggles, so the banner must be there
+      // (or the visitor's action already taken) before it can be answered.
+      ready: () =>
+        typeof window.getCkyConsent === 'function' &&
+        typeof window.performBannerAction === 'function' &&
+        (!!document.querySelector('.cky-consent-container') || !!getCkyConsent()?.isUserActionCompleted),
       groups: () => {
         const consent = getCkyConsent() || {};
         const held = consent.isUserActionCompleted ? consent.categories || {} : null;
@@ -152,10 +157,12 @@
           performBannerAction('reject');
           return;
         }
-        for (const a of answers) {
-          const toggle = document.getElementById(`ckySwitch${a.id}`);
-          if (toggle) toggle.checked = a.allow;
+        const toggles = answers.map((a) => [a, document.getElementById(`ckySwitch${a.id}`)]);
+        // A category to allow without its toggle would be refused: leave the banner instead.
+        if (toggles.some(([a, toggle]) => a.allow && a.category !== 'necessary' && !toggle)) {
+          throw new Error('a toggle is missing');
         }
+        for (const [a, toggle] of toggles) if (toggle && !toggle.disabled) toggle.checked = a.allow;
         performBannerAction('accept_partial');
       },
       closed: () => !shown('.cky-consent-container'),
@@ -184,6 +191,8 @@
     },
   };
 
+  // CookieYes draws its banner (and the toggles its action reads) after its interface exists.
+  document.addEventListener('cookieyes_banner_load', () => look());
   let usercentricsReady = false;
   let didomiReady = false;
   window.addEventListener('UC_UI_INITIALIZED', () => {
