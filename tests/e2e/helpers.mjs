@@ -3,14 +3,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './chromium.mjs';
 
-/** Polls `fn` until it returns a truthy value; returns that value, or throws after `timeout`. */
-export async function waitFor(fn, { timeout = 10000, interval = 50, what = 'a condition' } = {}) {
+/**
+ * Polls `fn` until it returns a truthy value; returns that value, or throws after `timeout`. The
+ * error says what was awaited and, with `detail` (an async function), what was seen instead.
+ */
+export async function waitFor(fn, { timeout = 10000, interval = 50, what = 'a condition', detail = null } = {}) {
   const end = Date.now() + timeout;
   let last;
   for (;;) {
     last = await fn();
     if (last) return last;
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    if (Date.now() > end) {
+      const seen = detail ? `; seen: ${await Promise.resolve(detail()).catch((e) => `(${e.message})`)}` : '';
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}${seen}`);
+    }
     await new Promise((r) => setTimeout(r, interval));
   }
 }

@@ -2616,16 +2616,21 @@ export async function morePlatformsAnsweredPerCategory(s) {
     ],
   ]) {
     await page.goto(server.secureUrl(host));
+    let seen = null;
     const state = await waitFor(
       async () => {
-        const st = await page.evaluate(() => ({
+        seen = await page.evaluate(() => ({
           calls: window.__cmpCalls ?? [],
           readyAt: window.__cmpReadyAt,
           banner: !!document.querySelector('[role="dialog"][aria-label="Cookie banner"]:not([style*="display: none"])'),
         }));
-        return st.calls.length >= want.length && !st.banner ? st : null;
+        return seen.calls.length >= want.length && !seen.banner ? seen : null;
       },
-      { timeout: 15000, what: `${name}: told, and its banner gone` },
+      {
+        timeout: 15000,
+        what: `${name}: told, and its banner gone`,
+        detail: async () => `${JSON.stringify(seen)}, the panel: ${JSON.stringify(await bannerLine(browser, host))}`,
+      },
     );
     assert.deepEqual(state.calls.map((c) => c.text), want, `${name}: exactly the visitor's categories`);
     figures[name] = { readyToAnswerMs: Math.round(state.calls[0].at - state.readyAt) };
