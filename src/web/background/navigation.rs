@@ -17,6 +17,17 @@ pub async fn on_navigation(details: JsValue, committed: bool) -> Result<(), JsVa
     };
     let tab_id = get(&details, "tabId").as_f64().map(|t| t as i32);
     let site = web_site(&url);
+    // A first visit (nothing known of the site): its third-party requests wait for the look,
+    // where the browser lets them. Held before anything is awaited: the page's first requests
+    // follow the navigation within milliseconds, and one sent before the hold began would go
+    // out with no rule to stop it. A site whose record is not in memory yet is held until the
+    // record is read below.
+    let mut held = match (tab_id.filter(|t| *t >= 0 && !committed), site.as_ref()) {
+        (Some(tab_id), Some(site)) if with(|s| !matches!(s.policy(site), Some(Some(_)))) => {
+            hold::start(tab_id, site).then_some(tab_id)
+        }
+        _ => None,
+    };
     if let Some(tab_id) = tab_id.filter(|t| *t >= 0) {
         let changed = with(|s| {
             let tab = s.tabs.entry(tab_id).or_default();
@@ -44,14 +55,13 @@ pub async fn on_navigation(details: JsValue, committed: bool) -> Result<(), JsVa
         None => false,
     };
     let candidates = discovery::well_known_candidates(&url);
-    // A first visit (nothing known of the site): its third-party requests wait for the look,
-    // where the browser lets them.
-    let held = match tab_id.filter(|t| *t >= 0 && !committed) {
-        Some(tab_id) if policy_of(&site).await.is_none() => {
-            hold::start(tab_id, &site).then_some(tab_id)
+    // Known after all (stored from an earlier visit, whose rules are in place): let go at once.
+    if let Some(tab_id) = held {
+        if policy_of(&site).await.is_some() {
+            hold::end(tab_id, &site);
+            held = None;
         }
-        _ => None,
-    };
+    }
     discover(&site, &url, candidates, Discovery::Visit, private).await;
     if let Some(tab_id) = held {
         hold::end(tab_id, &site);
